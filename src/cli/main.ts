@@ -1,0 +1,49 @@
+/**
+ * The `twokey` command-line tool: the same engine as the extension, outside the editor.
+ * Each subcommand lives in its own module; this file only dispatches.
+ */
+// Subcommands load on demand: start-up pays only for the one that runs.
+
+const USAGE = `usage: twokey <command> [options]
+
+commands:
+  check -- <command line>   classify one command (exit 0 allow, 1 ask, 2 deny)
+  check --batch             classify JSON lines from stdin, one JSON verdict per line
+  env [--cwd DIR]           show the environment TwoKey resolves for a folder
+  audit verify [FILE]       verify the hash chain of .twokey/audit.jsonl
+  audit export --format csv|json [FILE]
+  help                      show this text
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'check':
+      return (await import('./check')).runCheck(rest);
+    case 'audit':
+      return (await import('./audit')).runAudit(rest);
+    case 'env':
+      return (await import('./env')).runEnv(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return cmd === undefined ? 64 : 0;
+    default:
+      process.stderr.write(`twokey: unknown command '${cmd}'\n${USAGE}`);
+      return 64;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`twokey: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * Shared contracts of the pure core. No `vscode` import anywhere under src/core.
+ * See ../shared/design.md ("Verdict", "Audit record").
+ */
+
+export type Decision = 'allow' | 'ask' | 'deny';
+export type Risk = 'none' | 'low' | 'high' | 'critical';
+export type EnvironmentName = 'production' | 'staging' | 'development' | 'unknown';
+
+export type Category =
+  | 'filesystem'
+  | 'git'
+  | 'database'
+  | 'cloud'
+  | 'iac'
+  | 'kubernetes'
+  | 'paas'
+  | 'http-api'
+  | 'container'
+  | 'credentials'
+  | 'guard-config'
+  | 'agent'
+  | 'unanalysable'
+  | 'none';
+
+/** Where a request came from (audit `source`). */
+export type Source = 'terminal' | 'task' | 'shim' | 'cursor' | 'claude-code' | 'copilot' | 'file-watch' | 'cli';
+
+/** One piece of evidence for an environment: which file, variable or config said so. */
+export interface Evidence {
+  /** e.g. `env:NODE_ENV`, `file:.env.production`, `kubeconfig:current-context`, `policy:resource`. */
+  signal: string;
+  /** The value that was read, already masked when it could be a secret. */
+  value: string;
+  environment: EnvironmentName;
+}
+
+export interface EnvironmentResolution {
+  environment: EnvironmentName;
+  evidence: Evidence[];
+}
+
+/** What a rule found in one simple command. */
+export interface RuleHit {
+  /** Stable id such as `fs.rm.recursive`, `paas.railway.volume-delete`. */
+  id: string;
+  category: Category;
+  risk: Risk;
+  /** One sentence a person or an agent can act on. */
+  reason: string;
+  /** Paths, resource ids, hosts the command touches. */
+  targets?: string[];
+  /** Policy may name a decision outright (deny); rules normally leave this unset. */
+  decision?: Decision;
+  /** True when production/unknown needs the typed confirmation. */
+  typedConfirmation?: boolean;
+}
+
+export interface Verdict {
+  decision: Decision;
+  risk: Risk;
+  category: Category;
+  environment: EnvironmentName;
+  evidence: Evidence[];
+  rules: string[];
+  targets: string[];
+  reason: string;
+  /** Ask with a typed confirmation (production, unknown, or critical). */
+  typedConfirmation: boolean;
+  /** Each rule that fired, for --explain and the modal. */
+  hits: RuleHit[];
+}
+
+/** A request to the engine from any door. */
+export interface CheckRequest {
+  command: string;
+  cwd?: string;
+  /** Environment variables of the process that would run the command. */
+  env?: Record<string, string | undefined>;
+  source?: Source;
+  /** Workspace root, when known: deletes of it are critical; build folders inside it are regenerable. */
+  workspaceRoot?: string;
+  /** User's home folder (defaults to os.homedir() at the edges, never read inside the pure core). */
+  home?: string;
+}
+
+/** What the environment resolver is given: the command's context and the targets the rules found. */
+export interface EnvironmentContext {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Paths, resource ids, hosts named by the command (from rule hits). */
+  targets: string[];
+  workspaceRoot?: string;
+  home?: string;
+}
+
+export type EnvironmentResolver = (ctx: EnvironmentContext) => EnvironmentResolution;
+
+/**
+ * Policy's say over rule hits: per-rule overrides (allow, ask, deny, typed confirmation)
+ * matched on commands, paths and hosts. Returns the hits to decide on (a hit whose
+ * `decision` is `allow` is recorded but does not prompt).
+ */
+export type PolicyOverrides = (hits: RuleHit[], req: CheckRequest, env: EnvironmentResolution) => RuleHit[];
