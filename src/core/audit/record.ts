@@ -1,0 +1,163 @@
+/**
+ * The audit record (see ../shared/design.md, "Audit record") and its hash chain.
+ * Pure: no file system, no `vscode`.
+ */
+import * as crypto from 'node:crypto';
+import type { EnvironmentName, Evidence, Risk, Source } from '../types';
+import { maskObject, maskSecrets } from '../redact';
+
+export type AuditDecision = 'allowed' | 'denied' | 'timed-out' | 'observed';
+export type DecidedBy = 'policy' | 'human' | 'timeout';
+
+export interface AuditRecord {
+  /** ISO 8601 time of the decision, UTC. */
+  ts: string;
+  /** 1 for the first record of the chain, +1 for each record after, across rotated files. */
+  seq: number;
+  /** Random UUID of this record. */
+  id: string;
+  source: Source;
+  /** The command line with secrets masked. */
+  command: string;
+  cwd: string;
+  environment: EnvironmentName;
+  evidence: Evidence[];
+  risk: Risk;
+  rules: string[];
+  decision: AuditDecision;
+  decidedBy: DecidedBy;
+  durationMs: number;
+  reason?: string;
+  session?: string;
+  terminal?: string;
+  user?: string;
+  /** `hash` of the record before this one; 64 zeros for the first. */
+  prev: string;
+  /** sha256 (hex) of the canonical JSON of this record without `hash` (with `prev`). */
+  hash: string;
+}
+
+/**
+ * What a caller gives `AuditLog.append`: the log fills in `ts` (unless given), `seq`, `id`,
+ * `prev` and `hash`, and defaults the rest (`cwd` '', `environment` 'unknown', `evidence` [],
+ * `risk` 'none', `rules` [], `decidedBy` 'policy', `durationMs` 0).
+ */
+export type AuditEntry = {
+  source: Source;
+  command: string;
+  decision: AuditDecision;
+  ts?: string;
+  cwd?: string;
+  environment?: EnvironmentName;
+  evidence?: Evidence[];
+  risk?: Risk;
+  rules?: string[];
+  decidedBy?: DecidedBy;
+  durationMs?: number;
+  reason?: string;
+  session?: string;
+  terminal?: string;
+  user?: string;
+};
+
+export const GENESIS = '0'.repeat(64);
+
+/** Longest command kept in a record; the rest is cut with a note (a heredoc can be huge). */
+export const MAX_COMMAND_CHARS = 16_384;
+
+/**
+ * JSON with object keys sorted at every level and no whitespace; `undefined` members are
+ * left out, as JSON.stringify does. The hash input, so it must never change.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    const s = JSON.stringify(value);
+    return s === undefined ? 'null' : s;
+  }
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i) out += ',';
+      const v = value[i];
+      out += v === undefined || typeof v === 'function' ? 'null' : canonicalJson(v);
+    }
+    return out + ']';
+  }
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined || typeof v === 'function') continue;
+    if (!first) out += ',';
+    first = false;
+    out += JSON.stringify(k) + ':' + canonicalJson(v);
+  }
+  return out + '}';
+}
+
+/** The hash a record must carry: sha256 of its canonical JSON without `hash`. */
+export function computeHash(rec: Omit<AuditRecord, 'hash'> | Record<string, unknown>): string {
+  const { hash: _ignored, ...rest } = rec as Record<string, unknown>;
+  return crypto.createHash('sha256').update(canonicalJson(rest)).digest('hex');
+}
+
+const SOURCES = new Set(['terminal', 'task', 'shim', 'cursor', 'claude-code', 'copilot', 'file-watch', 'cli']);
+const ENVIRONMENTS = new Set(['production', 'staging', 'development', 'unknown']);
+const RISKS = new Set(['none', 'low', 'high', 'critical']);
+const DECISIONS = new Set(['allowed', 'denied', 'timed-out', 'observed']);
+const DECIDERS = new Set(['policy', 'human', 'timeout']);
+
+function str(v: unknown, fallback = ''): string {
+  return typeof v === 'string' ? v : v === undefined || v === null ? fallback : String(v);
+}
+
+function pick<T extends string>(v: unknown, allowed: Set<string>, fallback: T): T {
+  return typeof v === 'string' && allowed.has(v) ? (v as T) : fallback;
+}
+
+function cut(command: string): string {
+  if (command.length <= MAX_COMMAND_CHARS) return command;
+  return `${command.slice(0, MAX_COMMAND_CHARS)}… [${command.length - MAX_COMMAND_CHARS} more characters not kept]`;
+}
+
+/**
+ * A record body from what a caller gave: fields in the design's order, unknown values made
+ * safe, every string masked. `seq`, `prev` and `hash` are added under the log's lock.
+ */
+export function normaliseEntry(e: AuditEntry, now: Date = new Date(), id: string = crypto.randomUUID()): Omit<AuditRecord, 'seq' | 'prev' | 'hash'> {
+  const evidence = Array.isArray(e.evidence)
+    ? e.evidence.map((ev) => ({
+        signal: str(ev?.signal),
+        value: maskSecrets(str(ev?.value)),
+        environment: pick<EnvironmentName>(ev?.environment, ENVIRONMENTS, 'unknown'),
+      }))
+    : [];
+  const rec: Omit<AuditRecord, 'seq' | 'prev' | 'hash'> = {
+    ts: typeof e.ts === 'string' && !Number.isNaN(Date.parse(e.ts)) ? e.ts : now.toISOString(),
+    id,
+    source: pick<Source>(e.source, SOURCES, 'terminal'),
+    command: cut(maskSecrets(str(e.command))),
+    cwd: maskSecrets(str(e.cwd)),
+    environment: pick<EnvironmentName>(e.environment, ENVIRONMENTS, 'unknown'),
+    evidence: maskObject(evidence),
+    risk: pick<Risk>(e.risk, RISKS, 'none'),
+    rules: Array.isArray(e.rules) ? e.rules.map((r) => str(r)) : [],
+    decision: pick<AuditDecision>(e.decision, DECISIONS, 'observed'),
+    decidedBy: pick<DecidedBy>(e.decidedBy, DECIDERS, 'policy'),
+    durationMs: typeof e.durationMs === 'number' && Number.isFinite(e.durationMs) ? Math.max(0, Math.round(e.durationMs * 1000) / 1000) : 0,
+  };
+  if (e.reason !== undefined) rec.reason = maskSecrets(str(e.reason));
+  if (e.session !== undefined) rec.session = maskSecrets(str(e.session));
+  if (e.terminal !== undefined) rec.terminal = maskSecrets(str(e.terminal));
+  if (e.user !== undefined) rec.user = maskSecrets(str(e.user));
+  return rec;
+}
+
+/** Put a body on the chain: the record as written, `hash` last. */
+export function seal(body: Omit<AuditRecord, 'seq' | 'prev' | 'hash'>, seq: number, prev: string): AuditRecord {
+  const { ts, id, ...rest } = body;
+  const unsealed = { ts, seq, id, ...rest, prev } as Omit<AuditRecord, 'hash'>;
+  return { ...unsealed, hash: computeHash(unsealed) };
+}
