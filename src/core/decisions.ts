@@ -1,0 +1,143 @@
+/**
+ * One path for every door (terminal gate, task, PATH shim, agent hook): classify, ask a
+ * person when the verdict says so, record the decision, and answer the gate with a message
+ * a person or an agent can act on. Pure: the person is behind the `Approver` port.
+ */
+import type { CheckRequest, Source, Verdict } from './types';
+import { maskSecrets } from './redact';
+
+export type Answer = 'allow' | 'deny' | 'timed-out' | 'withdrawn';
+
+export interface Approver {
+  ask(req: { command: string; verdict: Verdict; origin: string; signal?: AbortSignal }): Promise<Answer>;
+}
+
+export interface Checker {
+  check(req: CheckRequest): Verdict;
+}
+
+export interface AuditSink {
+  append(rec: Record<string, unknown>): Promise<unknown>;
+}
+
+export interface DecisionRequest extends CheckRequest {
+  source: Source;
+  /** In words, for the person: "terminal 'bash' (pid 123)". */
+  origin: string;
+  terminal?: string;
+  session?: string;
+  signal?: AbortSignal;
+}
+
+export interface DecisionResult {
+  decision: 'allow' | 'deny';
+  message: string;
+  verdict: Verdict;
+  outcome: 'allowed' | 'denied' | 'timed-out';
+  decidedBy: 'policy' | 'human' | 'timeout';
+}
+
+export class DecisionService {
+  constructor(
+    private readonly checker: () => Checker,
+    private readonly approver: Approver,
+    private readonly audit: () => AuditSink | undefined,
+    private readonly onError: (msg: string) => void = () => undefined,
+  ) {}
+
+  async decide(req: DecisionRequest): Promise<DecisionResult> {
+    const started = Date.now();
+    const verdict = this.checker().check(req);
+    let result: DecisionResult;
+    if (verdict.decision === 'allow') {
+      result = { decision: 'allow', message: '', verdict, outcome: 'allowed', decidedBy: 'policy' };
+    } else if (verdict.decision === 'deny') {
+      result = {
+        decision: 'deny',
+        message: refusal(req.command, verdict, 'the policy forbids it'),
+        verdict,
+        outcome: 'denied',
+        decidedBy: 'policy',
+      };
+    } else {
+      let answer: Answer | 'failed';
+      try {
+        answer = await this.approver.ask({ command: req.command, verdict, origin: req.origin, signal: req.signal });
+      } catch (err) {
+        // No prompt means no second key: refuse, and say so on the record.
+        this.onError(`[approval] could not ask a person: ${err instanceof Error ? err.message : String(err)}`);
+        answer = 'failed';
+      }
+      if (answer === 'failed') {
+        result = {
+          decision: 'deny',
+          message: refusal(req.command, verdict, 'TwoKey could not show its approval prompt to ask a person'),
+          verdict,
+          outcome: 'denied',
+          decidedBy: 'policy',
+        };
+      } else if (answer === 'allow') {
+        result = { decision: 'allow', message: '', verdict, outcome: 'allowed', decidedBy: 'human' };
+      } else if (answer === 'timed-out') {
+        result = {
+          decision: 'deny',
+          message: refusal(req.command, verdict, 'nobody answered the TwoKey prompt before its deadline'),
+          verdict,
+          outcome: 'timed-out',
+          decidedBy: 'timeout',
+        };
+      } else {
+        result = {
+          decision: 'deny',
+          message: refusal(
+            req.command,
+            verdict,
+            answer === 'withdrawn' ? 'the request was withdrawn before a person answered' : 'a person denied it in the TwoKey prompt',
+          ),
+          verdict,
+          outcome: 'denied',
+          decidedBy: 'human',
+        };
+      }
+    }
+    // Harmless commands are not worth a record; everything with a risk, and every ask, is.
+    if (verdict.risk !== 'none' || verdict.decision !== 'allow') {
+      await this.record(req, result, Date.now() - started);
+    }
+    return result;
+  }
+
+  private async record(req: DecisionRequest, r: DecisionResult, durationMs: number): Promise<void> {
+    const sink = this.audit();
+    if (!sink) return;
+    try {
+      await sink.append({
+        source: req.source,
+        command: req.command,
+        cwd: req.cwd,
+        environment: r.verdict.environment,
+        evidence: r.verdict.evidence,
+        risk: r.verdict.risk,
+        rules: r.verdict.rules,
+        decision: r.outcome,
+        decidedBy: r.decidedBy,
+        durationMs,
+        reason: r.verdict.reason,
+        terminal: req.terminal,
+        session: req.session,
+      });
+    } catch (err) {
+      this.onError(`[audit] could not record a decision: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+/** The message a gate prints and an agent reads: what was stopped, where, and why. */
+export function refusal(command: string, v: Verdict, why: string): string {
+  const env = v.environment === 'unknown' ? 'unknown environment, treated as production' : v.environment;
+  const rules = v.rules.length ? ` [${v.rules.join(', ')}]` : '';
+  return (
+    `TwoKey refused \`${maskSecrets(command).slice(0, 200)}\` (${env}; ${v.risk} risk${rules}): ${v.reason} ` +
+    `It did not run because ${why}. Do not retry it another way; ask the person to run or approve it.`
+  );
+}

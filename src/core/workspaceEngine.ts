@@ -1,0 +1,55 @@
+/**
+ * The engine as every door uses it: the workspace policy (layered over the strict defaults
+ * and the user's settings), the environment resolver and the rule engine, built once and
+ * reloadable when the policy changes. Pure: no `vscode`.
+ */
+import { createEngine, type Engine } from './engine';
+import { createEnvironmentResolver, type TwoKeyEnvironmentResolver } from './environment';
+import { loadWorkspacePolicy, makePolicyOverrides, type LoadedPolicy, type PolicyInput } from './policy';
+import type { PolicyOverrides } from './types';
+
+export interface WorkspaceEngineOptions {
+  /** Workspace root; without one only the defaults and the user layer apply. */
+  workspaceRoot?: string;
+  /** Untrusted workspaces may only tighten the policy. */
+  trusted: boolean;
+  user?: PolicyInput;
+  homeDir: string;
+  hostEnv?: Record<string, string | undefined>;
+  wasmDir?: string;
+  /** Reads files a command names (`curl -d @body.json`, `psql -f x.sql`). */
+  readFile?: (path: string) => string | undefined;
+}
+
+export interface WorkspaceEngine {
+  engine: Engine;
+  resolver: TwoKeyEnvironmentResolver;
+  policy(): LoadedPolicy;
+  /** Re-reads the policy file (after it changed on disk or the trust changed). */
+  reload(opts?: Partial<Pick<WorkspaceEngineOptions, 'trusted' | 'user'>>): LoadedPolicy;
+}
+
+export async function createWorkspaceEngine(o: WorkspaceEngineOptions): Promise<WorkspaceEngine> {
+  const load = (trusted: boolean, user?: PolicyInput): LoadedPolicy =>
+    o.workspaceRoot
+      ? loadWorkspacePolicy(o.workspaceRoot, { trusted, user })
+      : loadWorkspacePolicy('/nonexistent-twokey-root', { trusted: false, user });
+  let opts = { trusted: o.trusted, user: o.user };
+  let loaded = load(opts.trusted, opts.user);
+  const resolver = createEnvironmentResolver({ policy: loaded.policy, homeDir: o.homeDir, hostEnv: o.hostEnv });
+  let overrides = makePolicyOverrides(loaded.policy);
+  const viaPolicy: PolicyOverrides = (hits, req, env) => overrides(hits, req, env);
+  const engine = await createEngine({ wasmDir: o.wasmDir, readFile: o.readFile, resolveEnvironment: resolver, overrides: viaPolicy });
+  return {
+    engine,
+    resolver,
+    policy: () => loaded,
+    reload(next) {
+      opts = { ...opts, ...next };
+      loaded = load(opts.trusted, opts.user);
+      resolver.setPolicy(loaded.policy);
+      overrides = makePolicyOverrides(loaded.policy);
+      return loaded;
+    },
+  };
+}

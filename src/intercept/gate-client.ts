@@ -1,0 +1,126 @@
+/**
+ * The helper every shell gate and PATH shim runs (with the editor's own Node through
+ * ELECTRON_RUN_AS_NODE=1, so no system Node is needed):
+ *
+ *   gate.js --source terminal --shell-pid PID --cwd DIR -- <command line>
+ *
+ * It asks the extension's broker over the socket in TWOKEY_SOCKET (with TWOKEY_SECRET) and
+ * exits 0 to let the command run. On refusal it prints why on stderr, naming TwoKey, and
+ * exits 126. When the broker cannot be reached, it classifies the line itself with the same
+ * engine and refuses anything that is not plainly harmless, saying why.
+ */
+import * as net from 'node:net';
+import { LineReader, PROTOCOL_VERSION, type GateRequest, type GateResponse } from './protocol';
+import type { Source } from '../core/types';
+
+export const EXIT_REFUSED = 126;
+
+interface Args {
+  source: Source;
+  shellPid?: number;
+  cwd: string;
+  command: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { source: 'terminal', cwd: process.cwd(), command: '' };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    if (k === '--') {
+      a.command = argv.slice(i + 1).join(' ');
+      break;
+    } else if (k === '--source') a.source = argv[++i] as Source;
+    else if (k === '--shell-pid') a.shellPid = Number(argv[++i]);
+    else if (k === '--cwd') a.cwd = argv[++i];
+  }
+  return a;
+}
+
+function shellEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || k.startsWith('TWOKEY_') || k === 'ELECTRON_RUN_AS_NODE') continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Ask the broker; resolves undefined when it cannot be reached or does not answer. */
+export function askBroker(req: GateRequest, socketPath: string, timeoutMs: number): Promise<GateResponse | undefined> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (r: GateResponse | undefined) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(r);
+    };
+    const sock = net.createConnection(socketPath);
+    const timer = setTimeout(() => finish(undefined), timeoutMs);
+    const reader = new LineReader((line) => {
+      try {
+        finish(JSON.parse(line) as GateResponse);
+      } catch {
+        finish(undefined);
+      }
+    });
+    sock.on('connect', () => sock.write(JSON.stringify(req) + '\n'));
+    sock.on('data', (d) => reader.push(d));
+    sock.on('error', () => finish(undefined));
+    sock.on('close', () => finish(undefined));
+  });
+}
+
+async function offlineVerdict(args: Args): Promise<GateResponse> {
+  // Lazy: the engine (and its WebAssembly parser) loads only when the broker is gone.
+  const { createEngine } = await import('../core/engine');
+  const engine = await createEngine();
+  const v = engine.check({ command: args.command, cwd: args.cwd, env: process.env, source: args.source });
+  if (v.decision === 'allow') return { decision: 'allow', message: '' };
+  return {
+    decision: 'deny',
+    message:
+      `TwoKey refused this command because the TwoKey extension could not be reached to ask a person ` +
+      `(${v.risk} risk: ${v.reason}). Open the workspace in VS Code or Cursor with TwoKey running, then retry.`,
+  };
+}
+
+export async function runGate(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  if (!args.command.trim()) return 0;
+  const socketPath = process.env.TWOKEY_SOCKET;
+  const secret = process.env.TWOKEY_SECRET ?? '';
+  // The person may take a while to answer: wait a little longer than the broker's own deadline.
+  const waitMs = (Number(process.env.TWOKEY_DEADLINE_SECONDS) || 120) * 1000 + 5000;
+  let res: GateResponse | undefined;
+  if (socketPath) {
+    res = await askBroker(
+      {
+        v: PROTOCOL_VERSION,
+        secret,
+        source: args.source,
+        command: args.command,
+        cwd: args.cwd,
+        shellPid: args.shellPid,
+        env: shellEnv(),
+      },
+      socketPath,
+      waitMs,
+    );
+  }
+  if (!res) res = await offlineVerdict(args);
+  if (res.decision === 'allow') return 0;
+  process.stderr.write(`\n${res.message}\n`);
+  return EXIT_REFUSED;
+}
+
+if (require.main === module) {
+  runGate(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`TwoKey gate failed and refuses the command: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(EXIT_REFUSED);
+    },
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * The wire between a gate (shell gate, PATH shim, agent hook) and the extension's broker.
+ * Newline-delimited JSON over a per-window Unix socket (named pipe on Windows).
+ * No `vscode` import: the gate helper bundles this file.
+ */
+import * as crypto from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Source } from '../core/types';
+
+export const PROTOCOL_VERSION = 1;
+
+export interface GateRequest {
+  v: number;
+  secret: string;
+  source: Source;
+  command: string;
+  cwd: string;
+  /** The shell that would run it; the extension maps it to a terminal. */
+  shellPid?: number;
+  /** The variables of that shell, for environment resolution (never logged). */
+  env?: Record<string, string>;
+  /** Agent conversation or session id, for hooks. */
+  session?: string;
+}
+
+export interface GateResponse {
+  decision: 'allow' | 'deny';
+  /** One sentence for the person and the agent; printed by the gate on refusal. */
+  message: string;
+  /** Audit decision, for the record: allowed, denied, timed-out. */
+  outcome?: string;
+}
+
+/** A private per-user folder for sockets: XDG_RUNTIME_DIR when set, else the temp dir. */
+export function socketDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_RUNTIME_DIR || os.tmpdir();
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 'u';
+  return path.join(base, `twokey-${uid}`);
+}
+
+/**
+ * A socket path that is the same after a window reload: derived from the window's storage
+ * folder (one per workspace), short enough for the 104-byte sun_path limit.
+ */
+export function socketPathFor(storageKey: string, env: NodeJS.ProcessEnv = process.env): string {
+  const h = crypto.createHash('sha256').update(storageKey).digest('hex').slice(0, 16);
+  if (process.platform === 'win32') return `\\\\.\\pipe\\twokey-${h}`;
+  return path.join(socketDir(env), `${h}.sock`);
+}
+
+/** Reads newline-delimited JSON messages from a stream of chunks. */
+export class LineReader {
+  private buf = '';
+  constructor(private readonly onLine: (line: string) => void) {}
+  push(chunk: Buffer | string): void {
+    this.buf += chunk.toString();
+    let i: number;
+    while ((i = this.buf.indexOf('\n')) >= 0) {
+      const line = this.buf.slice(0, i);
+      this.buf = this.buf.slice(i + 1);
+      if (line.trim()) this.onLine(line);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The second key: a modal per pending request, one at a time, with a typed confirmation
+ * for production and unknown environments and a deadline (no answer means deny).
+ * Contract (design.md, "Approval modal"): the message starts with `TwoKey` and names the
+ * command, the environment and the reason; buttons `Allow once` and `Deny`; closing denies.
+ */
+import * as vscode from 'vscode';
+import type { Verdict } from '../core/types';
+import { maskSecrets } from '../core/redact';
+
+export type Answer = 'allow' | 'deny' | 'timed-out' | 'withdrawn';
+
+export interface ApprovalRequest {
+  command: string;
+  verdict: Verdict;
+  /** Where it came from, in words: "terminal 'bash'", "task 'deploy'", "Cursor agent". */
+  origin: string;
+  signal?: AbortSignal;
+}
+
+export const ALLOW_ONCE = 'Allow once';
+export const DENY = 'Deny';
+
+export class ApprovalPrompt {
+  private queue: Promise<unknown> = Promise.resolve();
+  private pending = 0;
+
+  constructor(private readonly deadlineMs: () => number) {}
+
+  /** Number of requests waiting for a person, including the one on screen. */
+  get pendingCount(): number {
+    return this.pending;
+  }
+
+  ask(req: ApprovalRequest): Promise<Answer> {
+    this.pending++;
+    const run = this.queue.then(() => this.askNow(req));
+    this.queue = run.catch(() => undefined);
+    return run.finally(() => {
+      this.pending--;
+    });
+  }
+
+  private async askNow(req: ApprovalRequest): Promise<Answer> {
+    if (req.signal?.aborted) return 'withdrawn';
+    const deadline = this.deadlineMs();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<Answer>((resolve) => {
+      timer = setTimeout(() => resolve('timed-out'), deadline);
+    });
+    const withdrawn = new Promise<Answer>((resolve) => {
+      req.signal?.addEventListener('abort', () => resolve('withdrawn'), { once: true });
+    });
+    try {
+      return await Promise.race([this.dialog(req), timeout, withdrawn]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async dialog(req: ApprovalRequest): Promise<Answer> {
+    const v = req.verdict;
+    const env = v.environment === 'unknown' ? 'an unknown environment (treated as production)' : v.environment;
+    const cmd = oneLine(maskSecrets(req.command), 160);
+    const waiting = this.pending > 1 ? ` (${this.pending - 1} more waiting)` : '';
+    const message = `TwoKey: \`${cmd}\` in ${env}: ${v.reason}${waiting}`;
+    const evidence = v.evidence.length
+      ? v.evidence.map((e) => `  ${e.signal} = ${e.value} → ${e.environment}`).join('\n')
+      : '  no signal places this command; unknown counts as production';
+    const detail = [
+      `Risk: ${v.risk} (${v.category})`,
+      `Rules: ${v.rules.join(', ') || 'none'}`,
+      v.targets.length ? `Targets: ${v.targets.join(', ')}` : '',
+      `From: ${req.origin}`,
+      `Environment: ${v.environment}`,
+      evidence,
+      v.typedConfirmation ? `\nAllowing asks you to type "${confirmWord(v)}".` : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
+    const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, ALLOW_ONCE, DENY);
+    if (pick !== ALLOW_ONCE) return 'deny';
+    if (!v.typedConfirmation) return 'allow';
+    const word = confirmWord(v);
+    const typed = await vscode.window.showInputBox({
+      title: 'TwoKey: typed confirmation',
+      prompt: `Type "${word}" to run \`${oneLine(cmd, 80)}\` once. Anything else denies it.`,
+      placeHolder: word,
+      ignoreFocusOut: true,
+    });
+    return typed?.trim() === word ? 'allow' : 'deny';
+  }
+}
+
+/** What a person types to confirm: the environment, or the resource the rule names. */
+export function confirmWord(v: Verdict): string {
+  return v.environment === 'unknown' ? 'production' : v.environment;
+}
+
+function oneLine(s: string, max: number): string {
+  const flat = s.replace(/\s*\n\s*/g, ' ⏎ ');
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+}

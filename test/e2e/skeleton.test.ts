@@ -1,0 +1,107 @@
+/**
+ * The walking skeleton, as a person sees it: the packaged VSIX installed into a real VS Code
+ * server, the workbench in Chromium, `rm -rf` in a bash terminal held until the modal is
+ * answered. Runs on every VS Code version the harness carries.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { PROJECT, VERSIONS, installVsix, launchBrowser, openWorkbench, startServer, tmpDir, type Server } from '../support/vscode';
+import {
+  answerInputBox,
+  clickDialogButton,
+  newTerminal,
+  runCommand,
+  statusBadge,
+  terminalText,
+  typeInTerminal,
+  waitForDialog,
+  waitUntil,
+  webviewFrame,
+} from './workbench';
+
+const VSIX = process.env.TWOKEY_VSIX ?? '';
+
+for (const version of VERSIONS) {
+  describe(`VS Code ${version}: the packaged extension guards a bash terminal`, () => {
+    let server: Server;
+    let browser: Browser;
+    let page: Page;
+    let workspace: string;
+
+    before(async () => {
+      assert.ok(fs.existsSync(VSIX), `packaged VSIX at ${VSIX}`);
+      const ext = tmpDir('twokey-e2e-ext-');
+      installVsix(version, VSIX, ext);
+      assert.ok(fs.readdirSync(ext).some((d) => d.startsWith('twokey.twokey-')), 'the VSIX installed into the extensions folder');
+      workspace = tmpDir('twokey-e2e-ws-');
+      fs.cpSync(path.join(PROJECT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+      server = await startServer({ version, extensionsDir: ext });
+      browser = await launchBrowser();
+      page = await openWorkbench(browser, server, workspace);
+    });
+
+    after(async () => {
+      await browser?.close();
+      await server?.stop();
+    });
+
+    it('shows the environment badge', async () => {
+      const text = await statusBadge(page);
+      assert.match(text, /unknown|production|staging|development/);
+    });
+
+    it('runs ls and echo with no prompt', async () => {
+      await newTerminal(page);
+      await typeInTerminal(page, 'ls > /dev/null && echo fine > fine.txt');
+      await waitUntil('echo to run', () => fs.existsSync(path.join(workspace, 'fine.txt')));
+      assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no modal for harmless commands');
+    });
+
+    it('holds rm -rf until the modal is answered; Deny keeps the folder and fails the command', async () => {
+      await typeInTerminal(page, 'rm -rf victim');
+      const text = await waitForDialog(page);
+      assert.match(text, /^TwoKey/m, 'the message starts with TwoKey');
+      assert.match(text, /rm -rf victim/);
+      assert.match(text, /production|unknown/);
+      // Still waiting for the answer: nothing has been deleted yet.
+      assert.ok(fs.existsSync(path.join(workspace, 'victim', 'data.txt')));
+      await clickDialogButton(page, 'Deny');
+      await typeInTerminal(page, 'echo "rc=$?" > rc.txt');
+      const rc = await waitUntil('the exit code', () =>
+        fs.existsSync(path.join(workspace, 'rc.txt')) ? fs.readFileSync(path.join(workspace, 'rc.txt'), 'utf8').trim() : undefined,
+      );
+      assert.equal(rc, 'rc=130');
+      assert.ok(fs.existsSync(path.join(workspace, 'victim', 'data.txt')), 'Deny leaves the folder in place');
+      const screen = (await terminalText(page)).replace(/\n/g, '');
+      assert.match(screen, /TwoKey refused `rm -rf victim`/, 'the refusal names TwoKey');
+      assert.match(screen, /a person denied it/);
+      const audit = path.join(workspace, '.twokey', 'audit.jsonl');
+      const records = await waitUntil('the audit record', () =>
+        fs.existsSync(audit) ? fs.readFileSync(audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : undefined,
+      );
+      const rec = records.find((r: { command: string }) => r.command === 'rm -rf victim');
+      assert.ok(rec, 'a record of the decision');
+      assert.equal(rec.decision, 'denied');
+      assert.equal(rec.decidedBy, 'human');
+    });
+
+    it('Allow once (with the typed environment name) lets exactly that command run', async () => {
+      await typeInTerminal(page, 'rm -rf victim');
+      await waitForDialog(page);
+      await clickDialogButton(page, 'Allow once');
+      await answerInputBox(page, 'production');
+      await waitUntil('the folder to go', () => !fs.existsSync(path.join(workspace, 'victim')));
+    });
+
+    it('TwoKey: Show Audit Log shows the records', async () => {
+      await runCommand(page, 'TwoKey: Show Audit Log');
+      const frame = await webviewFrame(page, '.row');
+      const rows = await frame.locator('.row').allInnerTexts();
+      assert.ok(rows.some((r) => r.includes('rm -rf victim') && /denied/.test(r)), `a denied row in ${rows.join(' | ')}`);
+      assert.ok(rows.some((r) => r.includes('rm -rf victim') && /allowed/.test(r)), 'an allowed row');
+    });
+  });
+}

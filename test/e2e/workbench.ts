@@ -1,0 +1,93 @@
+/**
+ * What a person does in the workbench, for the UI tests: run palette commands, type in a
+ * terminal, read and answer TwoKey's modal. Selectors are VS Code's own DOM.
+ */
+import type { Frame, Page } from 'playwright-core';
+
+export async function runCommand(page: Page, title: string): Promise<void> {
+  // The palette can open before the workbench has settled and lose what was typed: retry.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 5_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (err) {
+      await page.keyboard.press('Escape');
+      if (attempt >= 5) throw err;
+      await page.waitForTimeout(1000);
+    }
+  }
+}
+
+/** Opens a new terminal and waits for its first prompt. */
+export async function newTerminal(page: Page): Promise<void> {
+  await runCommand(page, 'Terminal: Create New Terminal');
+  await page.locator('.terminal-wrapper.active .xterm').first().waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(2500); // the first prompt, where the gate installs itself
+}
+
+export async function typeInTerminal(page: Page, line: string): Promise<void> {
+  await page.locator('.terminal-wrapper.active .xterm').first().click();
+  await page.keyboard.type(line, { delay: 5 });
+  await page.keyboard.press('Enter');
+}
+
+/** The text on the active terminal's screen (DOM renderer: gpuAcceleration off). */
+export async function terminalText(page: Page): Promise<string> {
+  return (await page.locator('.terminal-wrapper.active .xterm-rows').first().innerText()).replace(/\u00a0/g, ' ');
+}
+
+export async function waitForDialog(page: Page, timeout = 30_000): Promise<string> {
+  const box = page.locator('.monaco-dialog-box');
+  await box.waitFor({ state: 'visible', timeout });
+  return box.innerText();
+}
+
+export async function clickDialogButton(page: Page, label: string): Promise<void> {
+  await page.locator('.monaco-dialog-box .monaco-button', { hasText: label }).first().click();
+  await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+export async function answerInputBox(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+export async function statusBadge(page: Page): Promise<string> {
+  const item = page.locator('[id="twokey.twokey.twokey.environment"]');
+  await item.waitFor({ state: 'visible', timeout: 30_000 });
+  return item.innerText();
+}
+
+/** The frame of a webview whose document contains `selector`. */
+export async function webviewFrame(page: Page, selector: string, timeout = 30_000): Promise<Frame> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    for (const f of page.frames()) {
+      try {
+        if ((await f.locator(selector).count()) > 0) return f;
+      } catch {
+        /* detached */
+      }
+    }
+    if (Date.now() > end) throw new Error(`no webview with ${selector}`);
+    await page.waitForTimeout(300);
+  }
+}
+
+export async function waitUntil<T>(what: string, fn: () => T | undefined | false, timeout = 30_000): Promise<T> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The interactive bash gate (media/gate/bash-gate.sh) in a real bash: a refused line runs
+ * nothing at all and reports exit 130; harmless lines never call the helper; lines that
+ * history does not keep (leading space with ignorespace) are still checked.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+const GATE = path.join(ROOT, 'media', 'gate', 'bash-gate.sh');
+const HELPER = path.join(ROOT, 'test', 'fixtures', 'gate', 'fake-helper.sh');
+
+function runBash(lines: string[], histcontrol = 'ignoreboth'): { dir: string; calls: string[]; out: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-gate-'));
+  const log = path.join(dir, 'calls.log');
+  fs.writeFileSync(log, '');
+  const r = spawnSync('bash', ['--norc', '--noprofile', '-i'], {
+    cwd: dir,
+    input: lines.join('\n') + '\n',
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      HISTCONTROL: histcontrol,
+      HISTFILE: path.join(dir, '.hist'),
+      PROMPT_COMMAND: `source '${GATE}'`,
+      TWOKEY_NODE: '/bin/bash',
+      TWOKEY_GATE_JS: HELPER,
+      FAKE_GATE_LOG: log,
+    },
+  });
+  return { dir, calls: fs.readFileSync(log, 'utf8').split('\n').filter(Boolean), out: r.stdout + r.stderr };
+}
+
+test('a refused line runs nothing, not even the commands before the refused one', () => {
+  const { dir, out } = runBash(['echo a > a.txt && rm -rf /tmp/twokey-none; echo b > b.txt', 'echo "rc=$?" > rc.txt']);
+  assert.ok(!fs.existsSync(path.join(dir, 'a.txt')), 'echo before rm did not run');
+  assert.ok(!fs.existsSync(path.join(dir, 'b.txt')), 'echo after rm did not run');
+  assert.equal(fs.readFileSync(path.join(dir, 'rc.txt'), 'utf8').trim(), 'rc=130');
+  assert.match(out, /TwoKey refused/);
+});
+
+test('harmless lines run and never call the helper', () => {
+  const { dir, calls } = runBash(['ls > /dev/null', 'echo hi > hi.txt', 'grep -r delete . > /dev/null', 'echo "rm -rf /" > s.txt']);
+  assert.deepEqual(calls, []);
+  assert.equal(fs.readFileSync(path.join(dir, 'hi.txt'), 'utf8').trim(), 'hi');
+  assert.equal(fs.readFileSync(path.join(dir, 's.txt'), 'utf8').trim(), 'rm -rf /');
+});
+
+test('a risky line is sent whole, once, and runs when the helper allows it', () => {
+  const { dir, calls } = runBash(['git --version > v.txt && echo done > d.txt']);
+  assert.deepEqual(calls, ['git --version > v.txt && echo done > d.txt']);
+  assert.ok(fs.existsSync(path.join(dir, 'd.txt')));
+});
+
+test('a line hidden from history (leading space) is still checked per command', () => {
+  const { dir, calls } = runBash([' rm -rf /tmp/twokey-none; echo after > after.txt', 'echo "rc=$?" > rc.txt']);
+  assert.ok(calls.includes('rm -rf /tmp/twokey-none'));
+  assert.ok(!fs.existsSync(path.join(dir, 'after.txt')));
+  assert.equal(fs.readFileSync(path.join(dir, 'rc.txt'), 'utf8').trim(), 'rc=130');
+});
+
+test('the same refused line is checked again when repeated (ignoredups)', () => {
+  const { calls } = runBash(['rm -rf /tmp/twokey-none', 'rm -rf /tmp/twokey-none']);
+  assert.equal(calls.filter((c) => c === 'rm -rf /tmp/twokey-none').length, 2);
+});
+
+test('variables assigned on the line and paths as command words are sent', () => {
+  const { calls } = runBash(['D=/tmp/twokey-none; /bin/rm -rf $D']);
+  assert.equal(calls.length, 1);
+});
