@@ -13,7 +13,7 @@ import { DecisionService } from './core/decisions';
 import { AuditLog, FileHeadStore, defaultStateDir } from './core/audit';
 import { Logger } from './logger';
 import { Broker } from './intercept/broker';
-import { socketPathFor } from './intercept/protocol';
+import { socketPathFor, writeRegistration } from './intercept/protocol';
 import { gateHandler, installGateEnvironment } from './intercept/terminalGate';
 import { ApprovalPrompt } from './ui/approval';
 import { EnvironmentBadge } from './ui/statusBar';
@@ -74,6 +74,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   const broker = new Broker(socketPath, secret, gateHandler(decisions, root), log);
   await broker.start();
   context.subscriptions.push(broker);
+  // Agent hooks run outside this window's terminals: tell them where the broker is.
+  for (const f of vscode.workspace.workspaceFolders ?? []) {
+    const file = writeRegistration({ root: f.uri.fsPath, socketPath, secret, pid: process.pid });
+    context.subscriptions.push({ dispose: () => fs.rmSync(file, { force: true }) });
+  }
 
   if (settings.gateEnabled) {
     installGateEnvironment(context.environmentVariableCollection, {

@@ -132,12 +132,27 @@ export class DecisionService {
   }
 }
 
-/** The message a gate prints and an agent reads: what was stopped, where, and why. */
+const RANK = { none: 0, low: 1, high: 2, critical: 3 } as const;
+
+/** What the command would do, in the words of the most severe rule that fired. */
+export function whatItDoes(v: Verdict): string {
+  const top = [...v.hits].filter((h) => h.decision !== 'allow').sort((a, b) => RANK[b.risk] - RANK[a.risk])[0];
+  return (top?.reason ?? v.reason).replace(/[.\s]+$/, '');
+}
+
+export function environmentLabel(v: Verdict): string {
+  return v.environment === 'unknown' ? 'an unknown environment (treated as production)' : v.environment;
+}
+
+/**
+ * The one line a gate prints on stderr and an agent reads: it starts with `TwoKey:`, says
+ * what was refused, where, by which rule, why it did not run, and not to work around it.
+ */
 export function refusal(command: string, v: Verdict, why: string): string {
-  const env = v.environment === 'unknown' ? 'unknown environment, treated as production' : v.environment;
-  const rules = v.rules.length ? ` [${v.rules.join(', ')}]` : '';
+  const cmd = maskSecrets(command).replace(/\s*\n\s*/g, ' ⏎ ').slice(0, 200);
+  const rules = v.rules.length ? v.rules.join(', ') + ', ' : '';
   return (
-    `TwoKey refused \`${maskSecrets(command).slice(0, 200)}\` (${env}; ${v.risk} risk${rules}): ${v.reason} ` +
-    `It did not run because ${why}. Do not retry it another way; ask the person to run or approve it.`
+    `TwoKey: refused \`${cmd}\` in ${environmentLabel(v)} (${rules}${v.risk} risk): ${whatItDoes(v)}. ` +
+    `It did not run because ${why}. Do not retry it or work around it; ask the user to run or approve it.`
   );
 }

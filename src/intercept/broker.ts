@@ -72,20 +72,20 @@ export class Broker {
     try {
       req = JSON.parse(line) as GateRequest;
     } catch {
-      return { decision: 'deny', message: 'TwoKey refused the request: it was not valid JSON.' };
+      return { decision: 'deny', message: 'TwoKey: refused the request: it was not valid JSON.' };
     }
     if (req.v !== PROTOCOL_VERSION) {
-      return { decision: 'deny', message: `TwoKey refused the request: gate protocol ${req.v} is not ${PROTOCOL_VERSION}; reopen the terminal.` };
+      return { decision: 'deny', message: `TwoKey: refused the request: gate protocol ${req.v} is not ${PROTOCOL_VERSION}; reopen the terminal.` };
     }
     if (!safeEqual(req.secret ?? '', this.secret)) {
       this.log.warn('[broker] refused a request with a wrong secret');
-      return { decision: 'deny', message: 'TwoKey refused the request: the gate secret does not match this window; reopen the terminal.' };
+      return { decision: 'deny', message: 'TwoKey: refused the request: the gate secret does not match this window; reopen the terminal.' };
     }
     try {
       return await this.handler(req, signal);
     } catch (err) {
       this.log.warn(`[broker] handler failed: ${err instanceof Error ? err.message : String(err)}`);
-      return { decision: 'deny', message: 'TwoKey refused the command because its check failed; see the TwoKey output channel.' };
+      return { decision: 'deny', message: 'TwoKey: refused the command because its check failed; see the TwoKey output channel.' };
     }
   }
 

@@ -81,7 +81,7 @@ async function offlineVerdict(args: Args): Promise<GateResponse> {
   return {
     decision: 'deny',
     message:
-      `TwoKey refused this command because the TwoKey extension could not be reached to ask a person ` +
+      `TwoKey: refused this command because the TwoKey extension could not be reached to ask a person ` +
       `(${v.risk} risk: ${v.reason}). Open the workspace in VS Code or Cursor with TwoKey running, then retry.`,
   };
 }

@@ -4,6 +4,7 @@
  * No `vscode` import: the gate helper bundles this file.
  */
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Source } from '../core/types';
@@ -61,5 +62,57 @@ export class LineReader {
       this.buf = this.buf.slice(i + 1);
       if (line.trim()) this.onLine(line);
     }
+  }
+}
+
+/**
+ * Where a window announces its broker for processes that do not run in its terminals
+ * (agent hooks started by Cursor or Claude Code): one 0600 file per workspace root in the
+ * private socket folder, holding the socket path and the window's secret.
+ */
+export interface Registration {
+  root: string;
+  socketPath: string;
+  secret: string;
+  pid: number;
+}
+
+export function registrationFileFor(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  const h = crypto.createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 16);
+  return path.join(socketDir(env), 'roots', `${h}.json`);
+}
+
+export function writeRegistration(reg: Registration, env: NodeJS.ProcessEnv = process.env): string {
+  const file = registrationFileFor(reg.root, env);
+  fs.mkdirSync(path.dirname(path.dirname(file)), { recursive: true, mode: 0o700 });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(reg), { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  return file;
+}
+
+/** The registration of the workspace that holds `dir` (walking up), if its window is alive. */
+export function findRegistration(dir: string, env: NodeJS.ProcessEnv = process.env): Registration | undefined {
+  let d = path.resolve(dir);
+  for (;;) {
+    try {
+      const reg = JSON.parse(fs.readFileSync(registrationFileFor(d, env), 'utf8')) as Registration;
+      if (reg.socketPath && reg.secret && isAlive(reg.pid)) return reg;
+    } catch {
+      /* none here */
+    }
+    const up = path.dirname(d);
+    if (up === d) return undefined;
+    d = up;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { Verdict } from '../core/types';
 import { maskSecrets } from '../core/redact';
+import { environmentLabel, whatItDoes } from '../core/decisions';
 
 export type Answer = 'allow' | 'deny' | 'timed-out' | 'withdrawn';
 
@@ -60,10 +61,10 @@ export class ApprovalPrompt {
 
   private async dialog(req: ApprovalRequest): Promise<Answer> {
     const v = req.verdict;
-    const env = v.environment === 'unknown' ? 'an unknown environment (treated as production)' : v.environment;
+    const env = environmentLabel(v);
     const cmd = oneLine(maskSecrets(req.command), 160);
     const waiting = this.pending > 1 ? ` (${this.pending - 1} more waiting)` : '';
-    const message = `TwoKey: \`${cmd}\` in ${env}: ${v.reason}${waiting}`;
+    const message = `TwoKey: \`${cmd}\` in ${env}: ${whatItDoes(v)}${waiting}`;
     const evidence = v.evidence.length
       ? v.evidence.map((e) => `  ${e.signal} = ${e.value} → ${e.environment}`).join('\n')
       : '  no signal places this command; unknown counts as production';

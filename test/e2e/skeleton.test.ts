@@ -76,8 +76,8 @@ for (const version of VERSIONS) {
       assert.equal(rc, 'rc=130');
       assert.ok(fs.existsSync(path.join(workspace, 'victim', 'data.txt')), 'Deny leaves the folder in place');
       const screen = (await terminalText(page)).replace(/\n/g, '');
-      assert.match(screen, /TwoKey refused `rm -rf victim`/, 'the refusal names TwoKey');
-      assert.match(screen, /a person denied it/);
+      assert.match(screen, /TwoKey: refused `rm -rf victim` in /, "the refusal starts with TwoKey:");
+      assert.match(screen, /a person denied it in the TwoKey prompt/);
       const audit = path.join(workspace, '.twokey', 'audit.jsonl');
       const records = await waitUntil('the audit record', () =>
         fs.existsSync(audit) ? fs.readFileSync(audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : undefined,
