@@ -10,21 +10,31 @@ import * as vscode from 'vscode';
 import type { Engine } from './core/engine';
 import { createWorkspaceEngine } from './core/workspaceEngine';
 import { DecisionService } from './core/decisions';
-import { AuditLog, FileHeadStore, defaultStateDir } from './core/audit';
+import { AuditLog, FileHeadStore, defaultStateDir, exportRecords, readChainOrder } from './core/audit';
+import { Protection } from './core/protection';
+import type { EnvironmentResolution } from './core/types';
 import { Logger } from './logger';
 import { Broker } from './intercept/broker';
 import { socketPathFor, writeRegistration } from './intercept/protocol';
 import { gateHandler, installGateEnvironment } from './intercept/terminalGate';
+import { createCallClassifier } from './core/hooks/classify';
+import { registerAgentHooks } from './ui/agentHooks';
 import { ApprovalPrompt } from './ui/approval';
-import { EnvironmentBadge } from './ui/statusBar';
+import { registerPreviewProvider } from './ui/preview';
+import type { Surface } from './ui/statusBar';
+import { EnvironmentController } from './ui/environmentController';
 import { AuditView } from './ui/auditView';
 import { Settings } from './settings';
 
 export interface TwoKeyApi {
-  /** For tests and other extensions: the path of the broker socket and the audit log. */
+  /** For tests and other extensions: the broker socket, the audit log, the engine. */
   socketPath: string;
   auditFile: string | undefined;
   engine: Engine;
+  environment(): EnvironmentResolution;
+  badge(): { text: string; tooltip: string };
+  refreshEnvironment(): void;
+  protection: Protection;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TwoKeyApi> {
@@ -41,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   const ws = await createWorkspaceEngine({
     workspaceRoot: workspace,
     trusted: vscode.workspace.isTrusted,
+    user: settings.policy,
     homeDir: os.homedir(),
     hostEnv: process.env,
     wasmDir: context.asAbsolutePath('dist'),
@@ -51,27 +62,35 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   // and agent hooks use too, so every writer of this log agrees on it.
   const auditDir = workspace ? path.join(workspace, '.twokey') : undefined;
   const audit = auditDir
-    ? new AuditLog({ dir: auditDir, headStore: FileHeadStore.forLog(defaultStateDir(), auditDir), onError: (e) => log.warn(`[audit] ${String(e)}`) })
+    ? new AuditLog({
+        dir: auditDir,
+        headStore: FileHeadStore.forLog(defaultStateDir(), auditDir),
+        gitignore: settings.auditGitignore,
+        maxBytes: settings.auditMaxBytes,
+        forward: settings.auditForward,
+        onError: (e) => log.warn(`[audit] ${String(e)}`),
+      })
     : undefined;
   if (audit) context.subscriptions.push({ dispose: () => audit.dispose() });
 
-  const approvals = new ApprovalPrompt(() => settings.decisionTimeoutSeconds * 1000);
+  const protection = new Protection();
+  context.subscriptions.push(protection);
+  const previews = registerPreviewProvider(context);
+  let onPending: (n: number) => void = () => undefined;
+  const approvals = new ApprovalPrompt(() => settings.decisionTimeoutSeconds * 1000, previews, (n) => onPending(n));
   const decisions = new DecisionService(
     () => engine,
     approvals,
     () => audit,
     (msg) => log.warn(msg),
+    protection,
   );
-
-  const badge = new EnvironmentBadge();
-  context.subscriptions.push(badge);
-  const refreshBadge = () =>
-    badge.update(engine.check({ command: 'true', cwd: workspace, env: process.env, workspaceRoot: workspace, home: os.homedir() }));
-  refreshBadge();
 
   const socketPath = socketPathFor(stateDir);
   const secret = loadSecret(stateDir);
-  const broker = new Broker(socketPath, secret, gateHandler(decisions, root), log);
+  const classifyHookCall = createCallClassifier(ws, { home: os.homedir(), workspaceRoot: root, env: process.env });
+  const broker = new Broker(socketPath, secret, gateHandler(decisions, root, classifyHookCall), log);
+  registerAgentHooks(context, { workspaceRoot: root, log });
   await broker.start();
   context.subscriptions.push(broker);
   // Agent hooks run outside this window's terminals: tell them where the broker is.
@@ -80,6 +99,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
     context.subscriptions.push({ dispose: () => fs.rmSync(file, { force: true }) });
   }
 
+  // Terminals that started before the gate was ever put into the environment cannot be protected.
+  const gateWasPersisted = context.environmentVariableCollection.get('TWOKEY_SOCKET') !== undefined;
+  const unprotected = new Set<vscode.Terminal>(gateWasPersisted ? [] : vscode.window.terminals);
+  context.subscriptions.push(
+    vscode.window.onDidCloseTerminal((t) => {
+      if (unprotected.delete(t)) env.refresh();
+    }),
+  );
   if (settings.gateEnabled) {
     installGateEnvironment(context.environmentVariableCollection, {
       socketPath,
@@ -87,10 +114,37 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
       gateScript: context.asAbsolutePath(path.join('media', 'gate', 'bash-gate.sh')),
       gateHelper: context.asAbsolutePath(path.join('dist', 'gate.js')),
       deadlineSeconds: settings.decisionTimeoutSeconds,
+      zshDir: context.asAbsolutePath(path.join('media', 'gate', 'zsh')),
+      bashEnvScript: context.asAbsolutePath(path.join('media', 'gate', 'bash-env.sh')),
+      shims: { dir: path.join(stateDir, 'shims'), names: settings.shims },
     });
   } else {
     context.environmentVariableCollection.clear();
   }
+
+  const surfaces = (): Surface[] => [
+    { name: 'Terminal gate (bash)', state: settings.gateEnabled ? 'on' : 'off', detail: settings.gateEnabled ? undefined : 'twokey.gate.enabled is off' },
+    { name: 'Broker', state: 'on', detail: socketPath },
+    ...(unprotected.size
+      ? [{ name: 'Terminals opened before TwoKey', state: 'degraded' as const, detail: [...unprotected].map((t) => t.name).join(', ') + ': relaunch them' }]
+      : []),
+  ];
+  const env = new EnvironmentController({ ws, root: workspace, audit, protection, log, surfaces, userPolicy: () => settings.policy });
+  context.subscriptions.push(env);
+  onPending = (n) => env.setPending(n);
+  // Credential and guard files (keep or revert, a loosened policy waits for a person) and
+  // variables kept out of terminals. Imported here so this wiring stays one block.
+  const { registerCredentialWatch } = await import('./ui/credentialWatch');
+  registerCredentialWatch(context, {
+    root: workspace,
+    storageDir: context.globalStorageUri.fsPath,
+    audit,
+    log,
+    ws,
+    applyPolicy: () => env.applyPolicy(),
+    collection: context.environmentVariableCollection,
+    onElevation: () => env.refresh(),
+  });
 
   context.subscriptions.push(
     vscode.commands.registerCommand('twokey.showAuditLog', () => {
@@ -105,24 +159,147 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
       log.warn(`[audit] verification failed at ${b?.file}:${b?.line}: ${b?.reason}`);
       return vscode.window.showWarningMessage(`TwoKey: the audit log is broken at ${path.basename(b?.file ?? '')} line ${b?.line}: ${b?.reason}`);
     }),
-    vscode.commands.registerCommand('twokey.showEnvironment', async () => {
-      const res = engine.check({ command: 'true', cwd: workspace, env: process.env, workspaceRoot: workspace, home: os.homedir() });
-      const items = res.evidence.map((e) => ({ label: `${e.environment}`, description: `${e.signal} = ${e.value}` }));
-      await vscode.window.showQuickPick(items.length ? items : [{ label: 'unknown', description: 'no signal places this workspace; treated as production' }], {
-        title: `TwoKey environment: ${res.environment}`,
+    vscode.commands.registerCommand('twokey.exportAuditLog', async () => {
+      if (!audit || !auditDir) return vscode.window.showInformationMessage('TwoKey: there is no audit log without a workspace folder.');
+      const pick = await vscode.window.showQuickPick(['csv', 'json'], { title: 'TwoKey: export the audit log as' });
+      if (!pick) return;
+      const target = await vscode.window.showSaveDialog({
+        defaultUri: vscode.Uri.file(path.join(workspace!, `twokey-audit.${pick}`)),
+        filters: { [pick.toUpperCase()]: [pick] },
       });
+      if (!target) return;
+      const chunks: string[] = [];
+      exportRecords(readChainOrder(auditDir), pick as 'csv' | 'json', (s) => chunks.push(s));
+      await vscode.workspace.fs.writeFile(target, Buffer.from(chunks.join(''), 'utf8'));
+      void vscode.window.showInformationMessage(`TwoKey: exported the audit log to ${target.fsPath}.`);
+    }),
+    vscode.commands.registerCommand('twokey.showEnvironment', () => showEnvironmentPick(env, protection, unprotected)),
+    vscode.commands.registerCommand('twokey.createPolicy', () => env.createPolicy()),
+    vscode.commands.registerCommand('twokey.checkCommand', async () => {
+      const command = await vscode.window.showInputBox({ title: 'TwoKey: check a command', prompt: 'A command line to classify (nothing runs)' });
+      if (!command) return;
+      const v = engine.check({ command, cwd: workspace, env: process.env, workspaceRoot: workspace, home: os.homedir(), source: 'editor' });
+      const text = `${v.decision.toUpperCase()} · ${v.risk} risk · ${v.environment}${v.rules.length ? ' · ' + v.rules.join(', ') : ''}`;
+      void vscode.window.showInformationMessage(`TwoKey: ${text}`, { modal: false, detail: v.reason });
+      log.info(`[check] ${command} → ${text}`);
+    }),
+    vscode.commands.registerCommand('twokey.pauseProtection', () => pauseProtection(protection, audit, log)),
+    vscode.commands.registerCommand('twokey.resumeProtection', async () => {
+      protection.resume();
+      await audit?.append({ source: 'editor', command: 'TwoKey: Resume Protection', decision: 'allowed', decidedBy: 'human', risk: 'none', rules: ['guard.resume'] });
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (settings.changed(e)) refreshBadge();
+      if (e.affectsConfiguration('twokey.policy')) env.applyPolicy();
+      else if (settings.changed(e)) env.refresh();
     }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => env.applyPolicy()),
   );
 
-  log.info(`[activate] TwoKey is guarding ${workspace ?? 'this window'}; environment ${badgeText(engine, workspace)}`);
-  return { socketPath, auditFile: audit ? path.join(workspace!, '.twokey', 'audit.jsonl') : undefined, engine };
+  if (audit) {
+    // Tampering since the last session is detected at start-up, warned about and recorded.
+    setTimeout(() => {
+      void audit.verifyAndRecord().then((r) => {
+        if (!r.ok && r.firstBroken) {
+          const b = r.firstBroken;
+          log.warn(`[audit] the audit log was changed outside TwoKey: ${path.basename(b.file)} line ${b.line}: ${b.reason}`);
+          void vscode.window.showWarningMessage(`TwoKey: the audit log was changed outside TwoKey (${path.basename(b.file)} line ${b.line}: ${b.reason}).`);
+        }
+      });
+    }, 1000);
+  }
+
+  log.info(`[activate] TwoKey is guarding ${workspace ?? 'this window'}; environment ${env.environment.environment}`);
+  return {
+    socketPath,
+    auditFile: audit ? path.join(workspace!, '.twokey', 'audit.jsonl') : undefined,
+    engine,
+    environment: () => env.environment,
+    badge: () => ({ text: env.badge.text, tooltip: env.badge.tooltipText }),
+    refreshEnvironment: () => env.refresh(),
+    protection,
+  };
 }
 
-function badgeText(engine: Engine, cwd: string | undefined): string {
-  return engine.check({ command: 'true', cwd, env: process.env, workspaceRoot: cwd }).environment;
+async function showEnvironmentPick(env: EnvironmentController, protection: Protection, unprotected: Set<vscode.Terminal>): Promise<void> {
+  const s = env.badge.state;
+  type Item = vscode.QuickPickItem & { run?: () => unknown };
+  const items: Item[] = [{ label: 'Evidence', kind: vscode.QuickPickItemKind.Separator }];
+  const ev = env.environment.evidence;
+  if (ev.length === 0) items.push({ label: '$(question) unknown', description: 'no signal places this workspace; treated as production' });
+  for (const e of ev) items.push({ label: `$(info) ${e.environment}`, description: `${e.signal} = ${e.value}` });
+  items.push({ label: 'Protection', kind: vscode.QuickPickItemKind.Separator });
+  for (const x of s?.surfaces ?? []) items.push({ label: `${x.state === 'on' ? '$(pass)' : '$(warning)'} ${x.name}: ${x.state}`, description: x.detail });
+  if (s) items.push({ label: `$(history) Today: ${s.counts.allowed} allowed, ${s.counts.denied} denied, ${s.counts.asked} asked` });
+  items.push({ label: 'Actions', kind: vscode.QuickPickItemKind.Separator });
+  items.push({ label: '$(file-code) Open Policy', run: () => vscode.commands.executeCommand('twokey.createPolicy') });
+  items.push({ label: '$(list-flat) Show Audit Log', run: () => vscode.commands.executeCommand('twokey.showAuditLog') });
+  items.push({ label: '$(terminal) Check a Command…', run: () => vscode.commands.executeCommand('twokey.checkCommand') });
+  if (unprotected.size) {
+    items.push({
+      label: '$(debug-restart) Relaunch Unprotected Terminals',
+      run: async () => {
+        for (const t of [...unprotected]) {
+          t.show();
+          await vscode.commands.executeCommand('workbench.action.terminal.relaunch');
+          unprotected.delete(t);
+        }
+        env.refresh();
+      },
+    });
+  }
+  items.push(
+    protection.paused()
+      ? { label: '$(debug-start) Resume Protection', run: () => vscode.commands.executeCommand('twokey.resumeProtection') }
+      : { label: '$(debug-pause) Pause Protection…', run: () => vscode.commands.executeCommand('twokey.pauseProtection') },
+  );
+  const pick = await vscode.window.showQuickPick(items, { title: `TwoKey: ${env.environment.environment}`, matchOnDescription: true });
+  await pick?.run?.();
+}
+
+/** `TwoKey: Pause Protection…`: a time box, a typed confirmation, and a record. */
+async function pauseProtection(protection: Protection, audit: AuditLog | undefined, log: Logger): Promise<void> {
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: '5 minutes', ms: 5 * 60_000 },
+      { label: '15 minutes', ms: 15 * 60_000 },
+      { label: '1 hour', ms: 60 * 60_000 },
+      { label: 'Other…', ms: 0 },
+    ],
+    { title: 'TwoKey: pause protection for', placeHolder: 'Commands still run through TwoKey and are recorded; nobody is asked.' },
+  );
+  if (!picked) return;
+  let choice = picked;
+  if (picked.ms === 0) {
+    const minutes = await vscode.window.showInputBox({
+      title: 'TwoKey: pause for how many minutes?',
+      prompt: 'Between 0.1 and 480 minutes',
+      validateInput: (v) => (Number(v) >= 0.1 && Number(v) <= 480 ? undefined : 'a number of minutes between 0.1 and 480'),
+    });
+    if (!minutes) return;
+    choice = { label: `${Number(minutes)} minutes`, ms: Math.round(Number(minutes) * 60_000) };
+  }
+  const typed = await vscode.window.showInputBox({
+    title: 'TwoKey: typed confirmation',
+    prompt: `Type "pause" to stop asking before destructive commands for ${choice.label}.`,
+    placeHolder: 'pause',
+    ignoreFocusOut: true,
+  });
+  if (typed?.trim() !== 'pause') {
+    void vscode.window.showInformationMessage('TwoKey: protection stays on.');
+    return;
+  }
+  const by = os.userInfo().username;
+  const p = protection.pauseFor(choice.ms, by);
+  log.warn(`[protection] paused by ${by} until ${new Date(p.until).toISOString()}`);
+  await audit?.append({
+    source: 'editor',
+    command: `TwoKey: Pause Protection (${choice.label})`,
+    decision: 'allowed',
+    decidedBy: 'human',
+    risk: 'high',
+    rules: ['guard.pause'],
+    reason: `Protection paused by ${by} until ${new Date(p.until).toISOString()}`,
+  });
 }
 
 /** A per-window secret that stays the same across reloads, kept 0600 in the window's storage. */

@@ -3,6 +3,8 @@
  * manifest, so a repository's .vscode/settings.json cannot loosen them.
  */
 import * as vscode from 'vscode';
+import { checkPolicyInput, type PolicyInput } from './core/policy';
+import { DEFAULT_SHIMS } from './intercept/shims';
 
 export const SECTION = 'twokey';
 
@@ -16,6 +18,35 @@ export class Settings {
   }
   get gateEnabled(): boolean {
     return this.cfg.get<boolean>('gate.enabled', true);
+  }
+  /** High-risk tools that get a PATH shim in VS Code terminals (empty: no shims). */
+  get shims(): string[] {
+    const v = this.cfg.get<string[]>('shims', [...DEFAULT_SHIMS]);
+    return Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string') : [...DEFAULT_SHIMS];
+  }
+  /**
+   * The user's own policy layer (`twokey.policy`, machine scope): between the built-in
+   * defaults and the workspace file. An invalid value is ignored (the defaults stay).
+   */
+  get policy(): PolicyInput | undefined {
+    const raw = this.cfg.get<unknown>('policy', undefined);
+    if (raw === undefined || raw === null) return undefined;
+    const { input } = checkPolicyInput(raw);
+    return input;
+  }
+  get auditGitignore(): boolean {
+    return this.cfg.get<boolean>('audit.gitignore', true);
+  }
+  get auditMaxBytes(): number {
+    const v = this.cfg.get<number>('audit.maxBytes', 10 * 1024 * 1024);
+    return Number.isFinite(v) && v >= 0 ? v : 10 * 1024 * 1024;
+  }
+  /** Where else each audit record goes (a file, a local HTTP endpoint, syslog), if anywhere. */
+  get auditForward(): { file?: string; http?: string; syslog?: boolean } | undefined {
+    const file = this.cfg.get<string>('audit.forward.file', '') || undefined;
+    const http = this.cfg.get<string>('audit.forward.http', '') || undefined;
+    const syslog = this.cfg.get<boolean>('audit.forward.syslog', false) || undefined;
+    return file || http || syslog ? { file, http, syslog } : undefined;
   }
   /** No event means everything changed (first render and updates go through one path). */
   changed(e?: vscode.ConfigurationChangeEvent): boolean {

@@ -13,18 +13,14 @@ if [[ -z "${__twokey_installed-}" && -n "${TWOKEY_GATE_JS-}" && $- == *i* ]]; th
   __twokey_installed=1
   __twokey_new_line=0
   __twokey_last_hist=""
-  # A line is worth asking the engine about when a command position holds a risky or
-  # indirect command word (or a path, variable or quoted word), or when it has a substitution
-  # or names a credential or guard file. Everything else is a fast no-op that never leaves bash.
-  __twokey_words='rm|rmdir|unlink|shred|dd|mkfs[.[:alnum:]]*|wipefs|fdisk|parted|truncate|chmod|chown|chattr|mv|cp|tee|ln|install|rsync|find|xargs|parallel|git|psql|pg_restore|pg_dump|mysql|mariadb|mysqladmin|sqlite3|sqlcmd|clickhouse|clickhouse-client|dropdb|dropuser|mongo|mongosh|redis-cli|prisma|drizzle-kit|rails|rake|bin/rails|manage\.py|django-admin|supabase|sequelize|knex|typeorm|aws|gcloud|gsutil|bq|az|doctl|oci|terraform|tofu|terragrunt|pulumi|cdk|kubectl|k|oc|helm|kustomize|railway|fly|flyctl|heroku|vercel|netlify|render|neonctl|pscale|curl|wget|http|https|xh|gh|docker|docker-compose|podman|nerdctl|eval|exec|sudo|doas|su|env|command|builtin|nohup|nice|ionice|timeout|time|watch|bash|sh|zsh|dash|ksh|fish|python[0-9.]*|node|nodejs|perl|ruby|deno|bun|php|base64|openssl|export|declare|typeset|alias|source|claude|cursor-agent|codex|gemini|copilot|aider|ssh-keygen|npm|npx|pnpm|yarn|kill|pkill|killall|systemctl|crontab|git-filter-repo|bfg|make|just|task'
-  __twokey_nl=$'\n'
-  __twokey_re="${TWOKEY_GATE_PATTERN:-(^|[;&|(){}!]|${__twokey_nl}|(^|[^[:alnum:]_])(then|do|else|elif|if|while|until)[[:space:]])[[:space:]]*([[:alnum:]_]+=[^[:space:]]*[[:space:]]+)*((${__twokey_words})([^[:alnum:]_.-]|$)|[\\/.~\$\"\'])|[$][(]|\`|[<>][(]|\.env|\.twokey|hooks\.json|\.claude|\.cursor|\.github/hooks|\.aws|\.kube|\.ssh}"
+  # The prefilter (__twokey_re) lives next to this file, shared with the zsh and BASH_ENV gates.
+  builtin source "${BASH_SOURCE[0]%/*}/prefilter.sh"
 
   __twokey_status() { return "$1"; }
 
   __twokey_check_line() {
     # $1: the command line. Returns 0 to run it; on refusal the helper has printed why.
-    [[ "$1" =~ $__twokey_re ]] || return 0
+    __twokey_risky "$1" || return 0
     ELECTRON_RUN_AS_NODE=1 "${TWOKEY_NODE:-node}" "$TWOKEY_GATE_JS" --source terminal --shell-pid "$$" --cwd "$PWD" -- "$1"
   }
 

@@ -12,6 +12,8 @@ commands:
   env [--cwd DIR]           show the environment TwoKey resolves for a folder
   audit verify [FILE]       verify the hash chain of .twokey/audit.jsonl
   audit export --format csv|json [FILE]
+  hook cursor|claude-code|copilot   an agent's pre-execution hook (JSON on stdin)
+  hooks install|uninstall|status [--agent cursor|claude-code|copilot|all] [--dry-run]
   help                      show this text
 `;
 
@@ -24,6 +26,10 @@ export async function main(argv: string[]): Promise<number> {
       return (await import('./audit')).runAudit(rest);
     case 'env':
       return (await import('./env')).runEnv(rest);
+    case 'hook':
+      return (await import('./hook')).runHook(rest);
+    case 'hooks':
+      return (await import('./hooks')).runHooks(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -5,11 +5,23 @@
  */
 import type { CheckRequest, Source, Verdict } from './types';
 import { maskSecrets } from './redact';
+import type { Protection } from './protection';
 
 export type Answer = 'allow' | 'deny' | 'timed-out' | 'withdrawn';
 
+export interface ApprovalAsk {
+  command: string;
+  verdict: Verdict;
+  origin: string;
+  signal?: AbortSignal;
+  /** Where it would run, for the preview of what would be lost. */
+  cwd?: string;
+  workspaceRoot?: string;
+  env?: Record<string, string | undefined>;
+}
+
 export interface Approver {
-  ask(req: { command: string; verdict: Verdict; origin: string; signal?: AbortSignal }): Promise<Answer>;
+  ask(req: ApprovalAsk): Promise<Answer>;
 }
 
 export interface Checker {
@@ -27,6 +39,8 @@ export interface DecisionRequest extends CheckRequest {
   terminal?: string;
   session?: string;
   signal?: AbortSignal;
+  /** Already classified (agent hooks: MCP calls, file reads and edits are not shell lines). */
+  verdict?: Verdict;
 }
 
 export interface DecisionResult {
@@ -43,11 +57,12 @@ export class DecisionService {
     private readonly approver: Approver,
     private readonly audit: () => AuditSink | undefined,
     private readonly onError: (msg: string) => void = () => undefined,
+    private readonly protection?: Protection,
   ) {}
 
   async decide(req: DecisionRequest): Promise<DecisionResult> {
     const started = Date.now();
-    const verdict = this.checker().check(req);
+    const verdict = req.verdict ?? this.checker().check(req);
     let result: DecisionResult;
     if (verdict.decision === 'allow') {
       result = { decision: 'allow', message: '', verdict, outcome: 'allowed', decidedBy: 'policy' };
@@ -59,10 +74,28 @@ export class DecisionService {
         outcome: 'denied',
         decidedBy: 'policy',
       };
+    } else if (this.protection?.paused()) {
+      // Paused by a person: the command runs, and the record says under whose pause.
+      const p = this.protection.paused()!;
+      result = {
+        decision: 'allow',
+        message: '',
+        verdict: { ...verdict, reason: `Allowed while protection is paused by ${p.by} until ${new Date(p.until).toISOString()}: ${whatItDoes(verdict)}.` },
+        outcome: 'allowed',
+        decidedBy: 'policy',
+      };
     } else {
       let answer: Answer | 'failed';
       try {
-        answer = await this.approver.ask({ command: req.command, verdict, origin: req.origin, signal: req.signal });
+        answer = await this.approver.ask({
+          command: req.command,
+          verdict,
+          origin: req.origin,
+          signal: req.signal,
+          cwd: req.cwd,
+          workspaceRoot: req.workspaceRoot,
+          env: req.env,
+        });
       } catch (err) {
         // No prompt means no second key: refuse, and say so on the record.
         this.onError(`[approval] could not ask a person: ${err instanceof Error ? err.message : String(err)}`);

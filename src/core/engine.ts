@@ -26,7 +26,7 @@ export interface EngineOptions {
   overrides?: PolicyOverrides;
   /** Longest command line analysed (characters); longer lines are `ask`. Default 65,536. */
   maxLineLength?: number;
-  /** Time allowed per check; past it the line is `ask`. Default 50 ms. */
+  /** Time allowed per check; past it the line is `ask`. Default 200 ms (a loaded machine must not turn harmless lines into prompts). */
   timeBudgetMs?: number;
   /** Reads a file named by the command (`curl -d @body.json`, `psql -f x.sql`); undefined when unreadable. */
   readFile?: (path: string) => string | undefined;
@@ -67,7 +67,7 @@ class DecisionEngine implements Engine {
     private readonly opts: EngineOptions,
   ) {
     this.maxLen = opts.maxLineLength ?? 65536;
-    this.budget = opts.timeBudgetMs ?? 50;
+    this.budget = opts.timeBudgetMs ?? 200;
   }
 
   check(req: CheckRequest): Verdict {

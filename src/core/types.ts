@@ -24,7 +24,8 @@ export type Category =
   | 'none';
 
 /** Where a request came from (audit `source`). */
-export type Source = 'terminal' | 'task' | 'shim' | 'cursor' | 'claude-code' | 'copilot' | 'file-watch' | 'cli';
+/** `editor`: a person acting in TwoKey's own UI (pause, policy approval). */
+export type Source = 'terminal' | 'task' | 'shim' | 'cursor' | 'claude-code' | 'copilot' | 'file-watch' | 'cli' | 'editor';
 
 /** One piece of evidence for an environment: which file, variable or config said so. */
 export interface Evidence {

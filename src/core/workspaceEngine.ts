@@ -4,7 +4,7 @@
  * reloadable when the policy changes. Pure: no `vscode`.
  */
 import { createEngine, type Engine } from './engine';
-import { createEnvironmentResolver, type TwoKeyEnvironmentResolver } from './environment';
+import { createEnvironmentResolver, nodeFileSystem, type FileSystemPort, type TwoKeyEnvironmentResolver } from './environment';
 import { loadWorkspacePolicy, makePolicyOverrides, type LoadedPolicy, type PolicyInput } from './policy';
 import type { PolicyOverrides } from './types';
 
@@ -27,12 +27,23 @@ export interface WorkspaceEngine {
   policy(): LoadedPolicy;
   /** Re-reads the policy file (after it changed on disk or the trust changed). */
   reload(opts?: Partial<Pick<WorkspaceEngineOptions, 'trusted' | 'user'>>): LoadedPolicy;
+  /**
+   * Where the policy file's text comes from: `source(file)` returns the text to use, or
+   * undefined to read the disk (the credential watch holds back a loosening until a person
+   * approves it). Takes effect at the next `reload`.
+   */
+  setPolicySource(source: ((file: string) => string | undefined) | undefined): void;
 }
 
 export async function createWorkspaceEngine(o: WorkspaceEngineOptions): Promise<WorkspaceEngine> {
+  let source: ((file: string) => string | undefined) | undefined;
+  const files: FileSystemPort = {
+    stat: (p) => nodeFileSystem.stat(p),
+    readFile: (p) => source?.(p) ?? nodeFileSystem.readFile(p),
+  };
   const load = (trusted: boolean, user?: PolicyInput): LoadedPolicy =>
     o.workspaceRoot
-      ? loadWorkspacePolicy(o.workspaceRoot, { trusted, user })
+      ? loadWorkspacePolicy(o.workspaceRoot, { trusted, user, fs: files })
       : loadWorkspacePolicy('/nonexistent-twokey-root', { trusted: false, user });
   let opts = { trusted: o.trusted, user: o.user };
   let loaded = load(opts.trusted, opts.user);
@@ -50,6 +61,9 @@ export async function createWorkspaceEngine(o: WorkspaceEngineOptions): Promise<
       resolver.setPolicy(loaded.policy);
       overrides = makePolicyOverrides(loaded.policy);
       return loaded;
+    },
+    setPolicySource(next) {
+      source = next;
     },
   };
 }

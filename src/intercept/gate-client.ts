@@ -3,6 +3,7 @@
  * ELECTRON_RUN_AS_NODE=1, so no system Node is needed):
  *
  *   gate.js --source terminal --shell-pid PID --cwd DIR -- <command line>
+ *   gate.js --source shim --argv --cwd DIR -- <argv word> <argv word> …   (PATH shims)
  *
  * It asks the extension's broker over the socket in TWOKEY_SOCKET (with TWOKEY_SECRET) and
  * exits 0 to let the command run. On refusal it prints why on stderr, naming TwoKey, and
@@ -12,6 +13,10 @@
 import * as net from 'node:net';
 import { LineReader, PROTOCOL_VERSION, type GateRequest, type GateResponse } from './protocol';
 import type { Source } from '../core/types';
+import { argvToLine } from './argv';
+import { pickSignalVariables } from '../core/environment/snapshot';
+import { defaultPolicy } from '../core/policy/defaults';
+import { isSecretName, maskSecrets } from '../core/redact';
 
 export const EXIT_REFUSED = 126;
 
@@ -27,19 +32,27 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     if (k === '--') {
-      a.command = argv.slice(i + 1).join(' ');
+      // --argv (PATH shims): the words are one command's argv, quoted back into a line.
+      a.command = argv.includes('--argv') && argv.indexOf('--argv') < i ? argvToLine(argv.slice(i + 1)) : argv.slice(i + 1).join(' ');
       break;
-    } else if (k === '--source') a.source = argv[++i] as Source;
+    } else if (k === '--argv') continue;
+    else if (k === '--source') a.source = argv[++i] as Source;
     else if (k === '--shell-pid') a.shellPid = Number(argv[++i]);
     else if (k === '--cwd') a.cwd = argv[++i];
   }
   return a;
 }
 
-function shellEnv(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || k.startsWith('TWOKEY_') || k === 'ELECTRON_RUN_AS_NODE') continue;
+/**
+ * The shell's variables that the extension may see: the environment signals (URLs reduced to
+ * scheme, host, port and database) and every other variable whose name and value are not
+ * secret (for expanding `$VAR` in commands). Secret values never leave the shell.
+ */
+export function shareableEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = pickSignalVariables(env, defaultPolicy());
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined || k in out || k.startsWith('TWOKEY_') || k === 'ELECTRON_RUN_AS_NODE') continue;
+    if (v.length > 4096 || isSecretName(k) || /:\/\/[^/\s]*:[^@/\s]*@/.test(v) || maskSecrets(v) !== v) continue;
     out[k] = v;
   }
   return out;
@@ -75,14 +88,18 @@ export function askBroker(req: GateRequest, socketPath: string, timeoutMs: numbe
 async function offlineVerdict(args: Args): Promise<GateResponse> {
   // Lazy: the engine (and its WebAssembly parser) loads only when the broker is gone.
   const { createEngine } = await import('../core/engine');
-  const engine = await createEngine();
+  // A fresh process: the first checks run cold (no JIT yet), so the in-editor 50 ms budget
+  // would turn harmless lines into refusals. Warm up once and allow a wider budget here.
+  const engine = await createEngine({ timeBudgetMs: 1000 });
+  engine.check({ command: 'true', cwd: args.cwd, env: {}, source: args.source });
   const v = engine.check({ command: args.command, cwd: args.cwd, env: process.env, source: args.source });
   if (v.decision === 'allow') return { decision: 'allow', message: '' };
   return {
     decision: 'deny',
     message:
-      `TwoKey: refused this command because the TwoKey extension could not be reached to ask a person ` +
-      `(${v.risk} risk: ${v.reason}). Open the workspace in VS Code or Cursor with TwoKey running, then retry.`,
+      `TwoKey: refused \`${args.command}\` (${v.risk} risk, ${v.environment} environment${v.rules.length ? `, rule ${v.rules.join(', ')}` : ''}: ${v.reason}) ` +
+      `because the TwoKey extension could not be reached to ask a person. Do not retry or work around this: ask the user, ` +
+      `who can reload the editor window (or open this workspace in VS Code or Cursor with TwoKey running) and run it again.`,
   };
 }
 
@@ -103,7 +120,7 @@ export async function runGate(argv: string[]): Promise<number> {
         command: args.command,
         cwd: args.cwd,
         shellPid: args.shellPid,
-        env: shellEnv(),
+        env: shareableEnv(process.env),
       },
       socketPath,
       waitMs,

@@ -23,6 +23,18 @@ export interface GateRequest {
   env?: Record<string, string>;
   /** Agent conversation or session id, for hooks. */
   session?: string;
+  /** Agent hooks: what the call is (default `shell`: `command` is a shell command line). */
+  kind?: 'shell' | 'mcp' | 'read' | 'edit' | 'other';
+  /** Agent hooks: the tool name (MCP tool without its server prefix). */
+  tool?: string;
+  /** Agent hooks: the MCP server (name, URL or start command). */
+  server?: string;
+  /** Agent hooks: the tool's arguments (MCP), for classification only (never logged whole). */
+  input?: Record<string, unknown>;
+  /** Agent hooks: absolute paths read or edited. */
+  paths?: string[];
+  /** Agent hooks: the workspace roots the agent reported. */
+  roots?: string[];
 }
 
 export interface GateResponse {
@@ -31,6 +43,8 @@ export interface GateResponse {
   message: string;
   /** Audit decision, for the record: allowed, denied, timed-out. */
   outcome?: string;
+  /** Who decided: policy, human, timeout (agent hooks say `allow` only for a person's approval). */
+  decidedBy?: string;
 }
 
 /** A private per-user folder for sockets: XDG_RUNTIME_DIR when set, else the temp dir. */

@@ -2,9 +2,12 @@
  * Puts the shell gate into every new VS Code terminal through the extension's
  * environmentVariableCollection, and answers the gate's requests through the broker.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { writeShims } from './shims';
 import type { GateRequest, GateResponse } from './protocol';
 import type { DecisionService } from '../core/decisions';
+import type { Verdict } from '../core/types';
 
 export interface GateWiring {
   socketPath: string;
@@ -12,6 +15,12 @@ export interface GateWiring {
   gateScript: string;
   gateHelper: string;
   deadlineSeconds: number;
+  /** media/gate/zsh: becomes ZDOTDIR; its startup files chain the user's own. */
+  zshDir?: string;
+  /** media/gate/bash-env.sh: becomes BASH_ENV (shell tasks, `bash -c`, scripts). */
+  bashEnvScript?: string;
+  /** PATH shims for high-risk tools, written into `dir` and put first on PATH. */
+  shims?: { dir: string; names: readonly string[] };
 }
 
 export function installGateEnvironment(collection: vscode.GlobalEnvironmentVariableCollection, w: GateWiring): void {
@@ -23,6 +32,34 @@ export function installGateEnvironment(collection: vscode.GlobalEnvironmentVaria
   collection.replace('TWOKEY_GATE_JS', w.gateHelper);
   collection.replace('TWOKEY_NODE', process.execPath);
   collection.replace('TWOKEY_DEADLINE_SECONDS', String(w.deadlineSeconds));
+  // The user's own ZDOTDIR / BASH_ENV, which ours replace and chain (a window started from
+  // a gated terminal already carries ours: look through it).
+  const user = (name: string, ours: string) => process.env[`TWOKEY_USER_${name}`] || (process.env[name] !== ours ? process.env[name] : undefined);
+  if (w.zshDir) {
+    collection.replace('ZDOTDIR', w.zshDir);
+    const u = user('ZDOTDIR', w.zshDir);
+    if (u) collection.replace('TWOKEY_USER_ZDOTDIR', u);
+    else collection.delete('TWOKEY_USER_ZDOTDIR');
+  }
+  if (w.bashEnvScript) {
+    collection.replace('BASH_ENV', w.bashEnvScript);
+    const u = user('BASH_ENV', w.bashEnvScript);
+    if (u) collection.replace('TWOKEY_USER_BASH_ENV', u);
+    else collection.delete('TWOKEY_USER_BASH_ENV');
+  }
+  let shimsOnPath = false;
+  if (w.shims?.names.length) {
+    try {
+      writeShims(w.shims.dir, w.shims.names, { gateJs: w.gateHelper, node: process.execPath });
+      // At process creation (task terminals) and again once shell integration runs, after
+      // the user's rc files, which would otherwise put their own folders in front.
+      collection.prepend('PATH', w.shims.dir + path.delimiter, { applyAtProcessCreation: true, applyAtShellIntegration: true });
+      shimsOnPath = true;
+    } catch {
+      /* no shims this time: the shell gates still stand */
+    }
+  }
+  if (!shimsOnPath) collection.delete('PATH');
 }
 
 export function shQuote(s: string): string {
@@ -41,13 +78,21 @@ export async function terminalForPid(pid: number | undefined): Promise<vscode.Te
 export function gateHandler(
   decisions: DecisionService,
   workspaceRoot: () => string | undefined,
+  /** Agent hooks: classifies MCP calls, file reads and edits (not shell lines). */
+  classifyCall?: (req: GateRequest) => Verdict | undefined,
 ): (req: GateRequest, signal: AbortSignal) => Promise<GateResponse> {
   return async (req, signal) => {
     const term = await terminalForPid(req.shellPid);
     const origin =
       req.source === 'terminal'
         ? `terminal '${term?.name ?? 'unknown'}'${req.shellPid ? ` (shell pid ${req.shellPid})` : ''}`
-        : req.source;
+        : req.kind
+          ? `${req.source} agent (${req.kind === 'shell' ? 'shell command' : `${req.kind} ${req.tool ?? ''}`.trim()})`
+          : req.source;
+    const verdict = req.kind && req.kind !== 'shell' ? classifyCall?.(req) : undefined;
+    if (req.kind && req.kind !== 'shell' && !verdict) {
+      return { decision: 'deny', message: `TwoKey: refused the ${req.source} ${req.kind} call because this window cannot classify it; ask the user to update TwoKey.` };
+    }
     const r = await decisions.decide({
       command: req.command,
       cwd: req.cwd,
@@ -58,7 +103,8 @@ export function gateHandler(
       session: req.session,
       workspaceRoot: workspaceRoot(),
       signal,
+      verdict,
     });
-    return { decision: r.decision, message: r.message, outcome: r.outcome };
+    return { decision: r.decision, message: r.message, outcome: r.outcome, decidedBy: r.decidedBy };
   };
 }

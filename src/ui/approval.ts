@@ -7,26 +7,28 @@
 import * as vscode from 'vscode';
 import type { Verdict } from '../core/types';
 import { maskSecrets } from '../core/redact';
-import { environmentLabel, whatItDoes } from '../core/decisions';
+import { environmentLabel, whatItDoes, type Answer, type ApprovalAsk } from '../core/decisions';
+import { computePreview } from '../core/preview';
+import type { PreviewService } from './preview';
 
-export type Answer = 'allow' | 'deny' | 'timed-out' | 'withdrawn';
-
-export interface ApprovalRequest {
-  command: string;
-  verdict: Verdict;
-  /** Where it came from, in words: "terminal 'bash'", "task 'deploy'", "Cursor agent". */
-  origin: string;
-  signal?: AbortSignal;
-}
+export type ApprovalRequest = ApprovalAsk;
 
 export const ALLOW_ONCE = 'Allow once';
+export const SHOW_DETAILS = 'Show details';
 export const DENY = 'Deny';
 
 export class ApprovalPrompt {
   private queue: Promise<unknown> = Promise.resolve();
   private pending = 0;
 
-  constructor(private readonly deadlineMs: () => number) {}
+  private seq = 0;
+
+  constructor(
+    private readonly deadlineMs: () => number,
+    private readonly previews?: PreviewService,
+    /** Told how many requests wait for a person (the badge shows it). */
+    private readonly onPending: (n: number) => void = () => undefined,
+  ) {}
 
   /** Number of requests waiting for a person, including the one on screen. */
   get pendingCount(): number {
@@ -35,10 +37,12 @@ export class ApprovalPrompt {
 
   ask(req: ApprovalRequest): Promise<Answer> {
     this.pending++;
+    this.onPending(this.pending);
     const run = this.queue.then(() => this.askNow(req));
     this.queue = run.catch(() => undefined);
     return run.finally(() => {
       this.pending--;
+      this.onPending(this.pending);
     });
   }
 
@@ -64,9 +68,10 @@ export class ApprovalPrompt {
     const env = environmentLabel(v);
     const cmd = oneLine(maskSecrets(req.command), 160);
     const waiting = this.pending > 1 ? ` (${this.pending - 1} more waiting)` : '';
-    const message = `TwoKey: \`${cmd}\` in ${env}: ${whatItDoes(v)}${waiting}`;
-    const evidence = v.evidence.length
-      ? v.evidence.map((e) => `  ${e.signal} = ${e.value} → ${e.environment}`).join('\n')
+    const message = `TwoKey: \`${cmd}\` in ${env} (${v.risk} risk): ${whatItDoes(v)}${waiting}`;
+    const real = v.evidence.filter((e) => e.signal !== 'none');
+    const evidence = real.length
+      ? real.map((e) => `  ${e.signal} = ${e.value} → ${e.environment}`).join('\n')
       : '  no signal places this command; unknown counts as production';
     const detail = [
       `Risk: ${v.risk} (${v.category})`,
@@ -79,7 +84,20 @@ export class ApprovalPrompt {
     ]
       .filter(Boolean)
       .join('\n');
-    const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, ALLOW_ONCE, DENY);
+    const requestId = `r${++this.seq}`;
+    let pick: string | undefined;
+    try {
+      // "Show details" closes a modal like any button: open the preview beside, then ask again.
+      for (;;) {
+        const buttons = this.previews ? [ALLOW_ONCE, SHOW_DETAILS, DENY] : [ALLOW_ONCE, DENY];
+        pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
+        if (pick !== SHOW_DETAILS || !this.previews) break;
+        const preview = await computePreview(v, { command: req.command, cwd: req.cwd, workspaceRoot: req.workspaceRoot, env: req.env }, { timeLimitMs: 3000 });
+        await this.previews.showPreview(preview, requestId);
+      }
+    } finally {
+      this.previews?.forget(requestId);
+    }
     if (pick !== ALLOW_ONCE) return 'deny';
     if (!v.typedConfirmation) return 'allow';
     const word = confirmWord(v);

@@ -38,7 +38,7 @@ export function auditViewHtml(o: AuditViewHtmlOptions): string {
   <select id="filter-decision" aria-label="Decision">${opts('All decisions', ['allowed', 'denied', 'timed-out', 'observed'])}</select>
   <select id="filter-environment" aria-label="Environment">${opts('All environments', ['production', 'staging', 'development', 'unknown'])}</select>
   <select id="filter-risk" aria-label="Risk">${opts('All risks', ['critical', 'high', 'low', 'none'])}</select>
-  <select id="filter-source" aria-label="Source">${opts('All sources', ['terminal', 'task', 'shim', 'cursor', 'claude-code', 'copilot', 'file-watch', 'cli'])}</select>
+  <select id="filter-source" aria-label="Source">${opts('All sources', ['terminal', 'task', 'shim', 'cursor', 'claude-code', 'copilot', 'file-watch', 'cli', 'editor'])}</select>
   <input id="search" type="search" placeholder="Search commands, folders, rules, reasons" aria-label="Search">
   <button id="clear-filters" type="button" title="Clear filters">Clear</button>
   <label id="follow-label" title="Show new records as they arrive"><input id="follow" type="checkbox" checked> Follow</label>

@@ -1,16 +1,38 @@
 /**
- * The `twokey.environment` badge (contract): which environment this window's terminals touch,
- * the evidence in its tooltip, red for production and unknown, yellow for staging.
+ * The `twokey.environment` badge (contract): which environment this window touches
+ * (production red, staging and unknown yellow, development plain), a distinct look when
+ * protection is degraded or paused, and a tooltip with the evidence, the state of each
+ * protected surface and today's counts.
  */
 import * as vscode from 'vscode';
 import type { EnvironmentResolution } from '../core/types';
 
 export const STATUS_ITEM_ID = 'twokey.environment';
 
+export interface Surface {
+  name: string;
+  state: 'on' | 'off' | 'degraded' | 'missing' | 'changed';
+  detail?: string;
+}
+
+export interface Counts {
+  allowed: number;
+  denied: number;
+  asked: number;
+}
+
+export interface BadgeState {
+  resolution: EnvironmentResolution;
+  surfaces: Surface[];
+  counts: Counts;
+  paused?: { until: number; by: string };
+  /** Requests waiting for a person's answer. */
+  pending?: number;
+}
+
 export class EnvironmentBadge implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
-  private notes: string[] = [];
-  private last: EnvironmentResolution | undefined;
+  private last: BadgeState | undefined;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem(STATUS_ITEM_ID, vscode.StatusBarAlignment.Left, 100);
@@ -20,30 +42,49 @@ export class EnvironmentBadge implements vscode.Disposable {
     this.item.show();
   }
 
-  /** Extra lines shown in the tooltip (pending requests, degraded terminals, a pause). */
-  setNotes(notes: string[]): void {
-    this.notes = notes;
-    if (this.last) this.update(this.last);
+  get state(): BadgeState | undefined {
+    return this.last;
   }
 
-  update(res: EnvironmentResolution): void {
-    this.last = res;
-    const env = res.environment;
-    const label = env === 'unknown' ? 'unknown (as production)' : env;
-    this.item.text = `$(shield) ${env === 'unknown' ? 'unknown' : env}`;
+  /** For tests and the quick pick: what the badge shows. */
+  get text(): string {
+    return this.item.text;
+  }
+
+  get tooltipText(): string {
+    const t = this.item.tooltip;
+    return typeof t === 'string' ? t : (t?.value ?? '');
+  }
+
+  update(s: BadgeState): void {
+    this.last = s;
+    const env = s.resolution.environment;
+    const degraded = s.surfaces.filter((x) => x.state !== 'on' && x.state !== 'off');
+    const icon = s.paused ? '$(debug-pause)' : degraded.length ? '$(warning)' : '$(shield)';
+    const suffix = s.paused ? ' · paused' : degraded.length ? ' · degraded' : '';
+    const waiting = s.pending ? ` · ${s.pending} waiting` : '';
+    this.item.text = `${icon} ${env}${suffix}${waiting}`;
     this.item.backgroundColor =
-      env === 'production' || env === 'unknown'
+      env === 'production'
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
-        : env === 'staging'
+        : env === 'staging' || env === 'unknown' || s.paused || degraded.length
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
           : undefined;
+    const label = env === 'unknown' ? 'unknown (treated as production)' : env;
     const tip = new vscode.MarkdownString(undefined, true);
-    tip.appendMarkdown(`**TwoKey** guards this window. Environment: **${label}**\n\n`);
-    if (res.evidence.length === 0) tip.appendMarkdown('No signal places this workspace; unknown counts as production.\n\n');
-    for (const e of res.evidence) tip.appendMarkdown(`- \`${e.signal}\` = \`${e.value}\` → ${e.environment}\n`);
-    for (const n of this.notes) tip.appendMarkdown(`\n${n}\n`);
+    tip.appendMarkdown(`**TwoKey**: environment **${label}**\n\n`);
+    if (s.paused) tip.appendMarkdown(`**Protection paused** by ${s.paused.by} until ${new Date(s.paused.until).toLocaleTimeString()}; every command is still recorded.\n\n`);
+    tip.appendMarkdown('Evidence:\n');
+    if (s.resolution.evidence.length === 0) tip.appendMarkdown('- no signal places this workspace; unknown counts as production\n');
+    for (const e of s.resolution.evidence) tip.appendMarkdown(`- \`${e.signal}\` = \`${e.value}\` → ${e.environment}\n`);
+    tip.appendMarkdown('\nProtection:\n');
+    for (const x of s.surfaces) tip.appendMarkdown(`- ${x.name}: ${x.state}${x.detail ? ` (${x.detail})` : ''}\n`);
+    tip.appendMarkdown(`\nToday: ${s.counts.allowed} allowed, ${s.counts.denied} denied, ${s.counts.asked} asked\n`);
     this.item.tooltip = tip;
-    this.item.accessibilityInformation = { label: `TwoKey environment: ${label}`, role: 'button' };
+    this.item.accessibilityInformation = {
+      label: `TwoKey environment: ${label}${s.paused ? ', protection paused' : ''}${degraded.length ? ', protection degraded' : ''}`,
+      role: 'button',
+    };
   }
 
   dispose(): void {

@@ -53,6 +53,18 @@ for (const version of VERSIONS) {
       assert.match(text, /unknown|production|staging|development/);
     });
 
+    it("the badge's tooltip shows the evidence, the protection state and today's counts", async () => {
+      await page.locator('[id="twokey.twokey.twokey.environment"]').hover();
+      const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'TwoKey' }).first();
+      await hover.waitFor({ state: 'visible', timeout: 15_000 });
+      const text = await hover.innerText();
+      assert.match(text, /unknown \(treated as production\)/);
+      assert.match(text, /Terminal gate \(bash\): on/);
+      assert.match(text, /Today: \d+ allowed, \d+ denied, \d+ asked/);
+      await page.mouse.move(700, 400);
+      await page.keyboard.press('Escape');
+    });
+
     it('runs ls and echo with no prompt', async () => {
       await newTerminal(page);
       await typeInTerminal(page, 'ls > /dev/null && echo fine > fine.txt');
@@ -102,6 +114,23 @@ for (const version of VERSIONS) {
       const rows = await frame.locator('.row').allInnerTexts();
       assert.ok(rows.some((r) => r.includes('rm -rf victim') && /denied/.test(r)), `a denied row in ${rows.join(' | ')}`);
       assert.ok(rows.some((r) => r.includes('rm -rf victim') && /allowed/.test(r)), 'an allowed row');
+    });
+
+    it('the audit view filters by decision and opens a record in the detail pane', async () => {
+      const frame = await webviewFrame(page, '#filter-decision');
+      await frame.locator('#filter-decision').selectOption('denied');
+      const shown = () => frame.locator('.row').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-decision')));
+      let decisions = await shown();
+      for (let i = 0; i < 50 && !(decisions.length > 0 && decisions.every((d) => d === 'denied')); i++) {
+        await page.waitForTimeout(100);
+        decisions = await shown();
+      }
+      assert.ok(decisions.length >= 1 && decisions.every((d) => d === 'denied'), decisions.join());
+      await frame.locator('.row').first().click();
+      const detail = frame.locator('#detail');
+      await detail.waitFor({ state: 'visible' });
+      assert.match(await detail.innerText(), /rm -rf victim/);
+      await frame.locator('#filter-decision').selectOption('');
     });
   });
 }

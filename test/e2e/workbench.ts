@@ -49,8 +49,15 @@ export async function waitForDialog(page: Page, timeout = 30_000): Promise<strin
 }
 
 export async function clickDialogButton(page: Page, label: string): Promise<void> {
+  const box = page.locator('.monaco-dialog-box');
+  const before = await box.innerText();
   await page.locator('.monaco-dialog-box .monaco-button', { hasText: label }).first().click();
-  await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 10_000 });
+  // The dialog closes, or the next queued one takes its place.
+  const end = Date.now() + 10_000;
+  while ((await box.count()) > 0 && (await box.innerText().catch(() => '')) === before) {
+    if (Date.now() > end) throw new Error(`the dialog did not close after clicking ${label}`);
+    await page.waitForTimeout(100);
+  }
 }
 
 export async function answerInputBox(page: Page, text: string): Promise<void> {
@@ -82,10 +89,10 @@ export async function webviewFrame(page: Page, selector: string, timeout = 30_00
   }
 }
 
-export async function waitUntil<T>(what: string, fn: () => T | undefined | false, timeout = 30_000): Promise<T> {
+export async function waitUntil<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeout = 30_000): Promise<T> {
   const end = Date.now() + timeout;
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v !== undefined && v !== false) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 200));

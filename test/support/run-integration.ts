@@ -10,7 +10,23 @@ async function runOne(version: string): Promise<boolean> {
   const resultFile = path.join(tmpDir('twokey-itest-'), 'result.json');
   const workspace = tmpDir('twokey-itest-ws-');
   fs.cpSync(path.join(PROJECT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
-  const server = await startServer({ version, env: { TWOKEY_TEST_RESULT: resultFile, TWOKEY_TEST_WORKSPACE: workspace } });
+  // A kubeconfig of the test's own, so the environment tests never touch the real one.
+  const kubeconfig = path.join(tmpDir('twokey-itest-kube-'), 'config');
+  // TWOKEY_TEST_PROMPTS: questions (credential watch, elevation) go to a port the in-host tests
+  // answer, since the test host refuses modals. ITEST_PROD_DB_PASSWORD: a production secret
+  // the editor holds, for the masked-variables test.
+  const server = await startServer({
+    version,
+    env: {
+      TWOKEY_TEST_RESULT: resultFile,
+      TWOKEY_TEST_WORKSPACE: workspace,
+      KUBECONFIG: kubeconfig,
+      TWOKEY_TEST_PROMPTS: '1',
+      ITEST_PROD_DB_PASSWORD: 'itest-Pr0d-s3cret-value',
+      // A home of the test's own: the watch reads ~/.aws and friends, never the real ones.
+      HOME: tmpDir('twokey-itest-home-'),
+    },
+  });
   const browser = await launchBrowser();
   const started = Date.now();
   let exitCode: number | undefined;

@@ -78,26 +78,27 @@ export async function startServer(o: ServerOptions): Promise<Server> {
   const port = await freePort();
   const userDataDir = tmpDir('twokey-vsc-data-');
   const extensionsDir = o.extensionsDir ?? tmpDir('twokey-vsc-ext-');
-  const machine = path.join(userDataDir, 'data', 'Machine');
-  fs.mkdirSync(machine, { recursive: true });
-  fs.writeFileSync(
-    path.join(machine, 'settings.json'),
-    JSON.stringify(
-      {
-        'terminal.integrated.defaultProfile.linux': 'bash',
-        'terminal.integrated.shellIntegration.enabled': true,
-        'terminal.integrated.gpuAcceleration': 'off',
-        'workbench.startupEditor': 'none',
-        'extensions.autoUpdate': false,
-        'extensions.autoCheckUpdates': false,
-        'update.mode': 'none',
-        'telemetry.telemetryLevel': 'off',
-        ...o.machineSettings,
-      },
-      null,
-      2,
-    ),
+  const settings = JSON.stringify(
+    {
+      'terminal.integrated.defaultProfile.linux': 'bash',
+      'terminal.integrated.shellIntegration.enabled': true,
+      'terminal.integrated.gpuAcceleration': 'off',
+      'workbench.startupEditor': 'none',
+      'extensions.autoUpdate': false,
+      'extensions.autoCheckUpdates': false,
+      'update.mode': 'none',
+      'telemetry.telemetryLevel': 'off',
+      ...o.machineSettings,
+    },
+    null,
+    2,
   );
+  // The server reads the remote machine's settings from <user-data-dir>/Machine (older
+  // builds) or <user-data-dir>/data/Machine: write both.
+  for (const machine of [path.join(userDataDir, 'Machine'), path.join(userDataDir, 'data', 'Machine')]) {
+    fs.mkdirSync(machine, { recursive: true });
+    fs.writeFileSync(path.join(machine, 'settings.json'), settings);
+  }
   const args = [
     'out/server-main.js',
     '--host', '127.0.0.1',
@@ -111,7 +112,7 @@ export async function startServer(o: ServerOptions): Promise<Server> {
   if (needsSmokeDriver(o.version)) args.push('--enable-smoke-test-driver');
   const proc = spawn(nodeFor(o.version), args, {
     cwd: serverRoot(o.version),
-    env: { ...process.env, ...o.env, HOME: process.env.HOME ?? os.homedir() },
+    env: { ...process.env, ...o.env, HOME: o.env?.HOME ?? process.env.HOME ?? os.homedir() },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -90,3 +90,29 @@ test('refusal flattens multi-line commands to one line', async () => {
   const { verdict } = await (await setup('deny')).decide('rm -rf src');
   assert.ok(!refusal('rm -rf a\nrm -rf b', verdict, 'x').includes('\n'));
 });
+
+test('while paused a risky command runs and is still recorded; a policy deny still refuses', async () => {
+  const { Protection } = await import('../../src/core/protection');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-pause-'));
+  const engine = await createEngine({
+    overrides: (hits) => hits.map((h) => (h.id.startsWith('git.') ? { ...h, decision: 'deny' as const } : h)),
+  });
+  const audit = new AuditLog({ dir: path.join(dir, '.twokey'), headStore: new MemoryHeadStore(), fsync: false });
+  let now = 1_000_000;
+  const protection = new Protection(() => now);
+  const asked: string[] = [];
+  const svc = new DecisionService(() => engine, { ask: async (r) => (asked.push(r.command), 'deny') }, () => audit, undefined, protection);
+  const decide = (command: string) => svc.decide({ command, cwd: dir, workspaceRoot: dir, source: 'terminal', origin: 't' });
+  protection.pauseFor(60_000, 'alice');
+  assert.equal((await decide('rm -rf src')).decision, 'allow');
+  assert.deepEqual(asked, [], 'nobody was asked during the pause');
+  assert.equal((await decide('git push --force origin main')).decision, 'deny', 'the pause does not lift a policy deny');
+  now += 61_000;
+  assert.equal(protection.paused(), undefined, 'the pause expires by itself');
+  assert.equal((await decide('rm -rf src')).decision, 'deny');
+  assert.deepEqual(asked, ['rm -rf src']);
+  const recs = [...audit.read({})].reverse();
+  assert.equal(recs[0].decision, 'allowed');
+  assert.match(String(recs[0].reason), /paused by alice/);
+  protection.dispose();
+});

@@ -52,10 +52,27 @@ export class CachedFiles {
   /** Counters for tests and the benchmark. */
   reads = 0;
 
-  constructor(readonly fs: FileSystemPort = nodeFileSystem) {}
+  private readonly stats = new Map<string, { at: number; st: FileStat | undefined }>();
+
+  /**
+   * @param freshMs how long a `stat` answer is reused. A few milliseconds keep a burst of
+   * checks (a batch, a script's commands) from paying a system call per file per command,
+   * while a change made before the next command of a person or an agent is still seen.
+   */
+  constructor(
+    readonly fs: FileSystemPort = nodeFileSystem,
+    private readonly freshMs = 50,
+  ) {}
 
   stat(p: string): FileStat | undefined {
-    return this.fs.stat(p);
+    if (this.freshMs <= 0) return this.fs.stat(p);
+    const now = Date.now();
+    const memo = this.stats.get(p);
+    if (memo && now - memo.at < this.freshMs) return memo.st;
+    const st = this.fs.stat(p);
+    if (this.stats.size > 4096) this.stats.clear();
+    this.stats.set(p, { at: now, st });
+    return st;
   }
 
   /**
@@ -63,7 +80,7 @@ export class CachedFiles {
    * `kind` names the parser so that one path can be read two ways.
    */
   parsed<T>(p: string, kind: string, parse: (text: string) => T): T | undefined {
-    const st = this.fs.stat(p);
+    const st = this.stat(p);
     const key = kind + '\0' + p;
     if (!st || !st.isFile || st.size > MAX_SIGNAL_FILE_BYTES) {
       this.entries.delete(key);
@@ -86,6 +103,7 @@ export class CachedFiles {
 
   clear(): void {
     this.entries.clear();
+    this.stats.clear();
   }
 
   get size(): number {

@@ -15,6 +15,8 @@ import type { DetectedSignal } from './types';
 
 export interface ResolverOptions {
   policy: Policy;
+  /** How long a file's stat is reused between checks (default 50 ms; 0 re-stats every time). */
+  statFreshMs?: number;
   fs?: FileSystemPort;
   homeDir: string;
   /**
@@ -57,7 +59,7 @@ const COLLECTORS = [
 ];
 
 export function createEnvironmentResolver(opts: ResolverOptions): TwoKeyEnvironmentResolver {
-  const files = new CachedFiles(opts.fs);
+  const files = new CachedFiles(opts.fs, opts.statFreshMs);
   const host: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.hostEnv ?? {})) if (v) host[k] = v;
 

@@ -55,6 +55,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = deepFreeze({
     '**/.terraform/environment',
   ],
   protectedVariables: ['KUBECONFIG', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'BASH_ENV', 'PATH', 'TWOKEY_*'],
+  maskedVariables: [],
   signals: {
     variables: [
       'NODE_ENV',

@@ -79,6 +79,7 @@ function applyLayer(policy: Policy, layer: PolicyLayer, tightenOnly: boolean, ig
 
   union(policy.watch, p.watch);
   union(policy.protectedVariables, p.protectedVariables);
+  union(policy.maskedVariables, p.maskedVariables);
 
   if (p.signals) {
     const sig = p.signals;

@@ -24,7 +24,7 @@ export interface ParsedPolicy extends ParsedPolicyLayer {
 }
 
 const ENV_NAMES: readonly EnvironmentName[] = ['production', 'staging', 'development', 'unknown'];
-const STRING_LISTS_TOP = ['shims', 'watch', 'protectedVariables'] as const;
+const STRING_LISTS_TOP = ['shims', 'watch', 'protectedVariables', 'maskedVariables'] as const;
 const SIGNAL_KEYS = ['variables', 'urlVariables', 'dotenvFiles'] as const;
 const SPEC_KEYS = ['patterns', 'hosts', 'resources'] as const;
 const OVERRIDE_LIST_KEYS = ['commands', 'paths', 'hosts'] as const;
@@ -162,6 +162,7 @@ class Validator {
         case 'shims':
         case 'watch':
         case 'protectedVariables':
+        case 'maskedVariables':
           out[key] = this.stringList(value, `"${key}"`);
           break;
         case 'signals':

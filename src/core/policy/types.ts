@@ -71,6 +71,12 @@ export interface Policy {
   watch: string[];
   /** Variables an agent must not change (guarded by the rules' guard-config pack). */
   protectedVariables: string[];
+  /**
+   * Variables (names or globs) kept out of VS Code terminals' environment, so an agent in a
+   * terminal cannot use a production secret the editor happens to hold, unless a person
+   * elevates a terminal for a limited time (`TwoKey: Elevate Terminal…`).
+   */
+  maskedVariables: string[];
   signals: SignalSettings;
 }
 
@@ -84,6 +90,7 @@ export interface PolicyInput {
   shims?: string[];
   watch?: string[];
   protectedVariables?: string[];
+  maskedVariables?: string[];
   signals?: Partial<SignalSettings>;
 }
 

@@ -87,8 +87,30 @@ describe('cache', () => {
     fs.writeFileSync(file, 'current-context: production\n');
     const later = new Date(Date.now() + 5000);
     fs.utimesSync(file, later, later);
+    // A stat is reused for at most 50 ms: the next command after that sees the change.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60);
     assert.equal(res(ctx).environment, 'production');
     assert.equal(res.files.reads, reads + 1);
+  });
+
+  test('a burst of checks stats each file once per freshness window; 0 re-stats every time', () => {
+    let stats = 0;
+    const port: FileSystemPort = {
+      stat: (p) => (stats++, p === '/w/.env' ? { mtimeMs: 1, size: 16, isFile: true, isDirectory: false } : undefined),
+      readFile: (p) => (p === '/w/.env' ? 'APP_ENV=staging\n' : undefined),
+    };
+    const ctx = { cwd: '/w', workspaceRoot: '/w', targets: [] };
+    const burst = createEnvironmentResolver({ policy: defaultPolicy(), fs: port, homeDir: '/h', statFreshMs: 10_000 });
+    burst(ctx);
+    const first = stats;
+    for (let i = 0; i < 100; i++) burst(ctx);
+    assert.equal(stats, first, 'no stat inside the window');
+    stats = 0;
+    const every = createEnvironmentResolver({ policy: defaultPolicy(), fs: port, homeDir: '/h', statFreshMs: 0 });
+    every(ctx);
+    const one = stats;
+    every(ctx);
+    assert.equal(stats, 2 * one);
   });
 
   test('an injected file system port is used', () => {

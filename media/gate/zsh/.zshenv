@@ -1,0 +1,67 @@
+# TwoKey: zsh gate, first startup file. The extension points ZDOTDIR at this folder, so zsh
+# (directly, or through VS Code's own zsh integration, which treats this folder as the
+# user's) reads the four files here. Each one points ZDOTDIR at the user's real folder,
+# sources the user's file of the same name, and points ZDOTDIR back here, so that child
+# zsh processes (scripts, `zsh -c`, tasks) start here too and stay gated.
+#
+# The user's folder: TWOKEY_USER_ZDOTDIR (the editor's own ZDOTDIR, passed by the
+# extension), else $HOME. A user's .zshenv that sets ZDOTDIR moves it, as zsh would.
+typeset -g __twokey_zdir=${${(%):-%x}:A:h}
+typeset -g __twokey_udir=${TWOKEY_USER_ZDOTDIR:-$HOME}
+[[ $__twokey_udir == $__twokey_zdir ]] && __twokey_udir=$HOME
+# VS Code (or zsh's own default) may have put the history into this folder: not here.
+[[ ${HISTFILE-} == $__twokey_zdir/* ]] && HISTFILE=$__twokey_udir/${HISTFILE:t}
+if [[ -f $__twokey_udir/.zshenv ]]; then
+  ZDOTDIR=$__twokey_udir
+  builtin source "$__twokey_udir/.zshenv"
+  [[ -n ${ZDOTDIR-} && $ZDOTDIR != $__twokey_zdir ]] && __twokey_udir=$ZDOTDIR
+fi
+ZDOTDIR=$__twokey_zdir
+
+# The check both gates use. $1: the command text, $2: the source (terminal, task). Returns 0
+# to run it; on refusal the helper has printed the one-line reason ("TwoKey: …") on stderr.
+__twokey_check() {
+  builtin emulate -L zsh
+  __twokey_risky "$1" || return 0
+  ELECTRON_RUN_AS_NODE=1 "${TWOKEY_NODE:-node}" "$TWOKEY_GATE_JS" --source "${2:-terminal}" \
+    --shell-pid $$ --cwd "$PWD" -- "$1"
+}
+
+if [[ -n ${TWOKEY_GATE_JS-} ]]; then
+  builtin source "$__twokey_zdir/../prefilter.sh"
+  # Non-interactive zsh (scripts, `zsh -c`, shell tasks) and `zsh -i -c`, where no prompt
+  # hook ever runs: a DEBUG trap checks each command before it runs (zsh gives the whole
+  # sublist, so in `echo a && rm x` nothing runs) and exits 126 on refusal. It is armed
+  # after the last startup file this shell reads, so the user's own files are not checked.
+  typeset -g __twokey_outer=''
+  # zsh runs the trap for a compound command (loop, if, group) and again for each command
+  # inside it: once the whole compound was allowed, its own inner commands are not asked
+  # about again. Function definitions are checked when the function runs, not here.
+  __twokey_debug() {
+    builtin emulate -L zsh -o extended_glob
+    [[ $1 == [^[:space:]]##' () {'* ]] && return 0
+    [[ -n $__twokey_outer && $__twokey_outer == *"$1"* ]] && return 0
+    __twokey_check "$1" "${TWOKEY_SOURCE:-task}" || return
+    [[ $1 == *$'\n'* ]] && __twokey_outer=$1
+    return 0
+  }
+  # $1: the startup file that calls it (zshenv, zshrc, zlogin).
+  __twokey_arm_debug() {
+    builtin setopt local_options no_local_traps
+    [[ -o interactive && -z ${ZSH_EXECUTION_STRING-} ]] && return 0
+    case $1 in
+      zshenv) [[ -o interactive || -o login ]] && return 0 ;;
+      zshrc) [[ -o login ]] && return 0 ;;
+    esac
+    # Installed tools' own scripts (in system folders, or hidden folders of $HOME) are not
+    # the user's commands: left alone, as in the BASH_ENV gate.
+    if [[ -z ${ZSH_EXECUTION_STRING-} && -n ${ZSH_SCRIPT-} ]]; then
+      case ${ZSH_SCRIPT:a} in
+        /usr/* | /bin/* | /sbin/* | /lib/* | /opt/* | /etc/* | /nix/* | /snap/* | /Library/* | /System/* | /Applications/* | "${HOME:-/nonexistent}"/.*)
+          return 0 ;;
+      esac
+    fi
+    trap '__twokey_debug "$ZSH_DEBUG_CMD" || exit 126' DEBUG
+  }
+  __twokey_arm_debug zshenv
+fi

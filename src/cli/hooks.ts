@@ -1,0 +1,93 @@
+/**
+ * `twokey hooks install|uninstall|status [--agent cursor|claude-code|copilot|all] [--dry-run] [--cwd DIR]`
+ * Exit: 0 done (status: all installed), 1 status found something missing or changed, 64 usage, 70 failure.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Agent } from '../core/hooks/types';
+import { hookCommandLine, unifiedDiff, HookFileError, type HookExecutable } from '../core/hooks/install';
+import { agentsFrom, applyInstall, applyUninstall, planInstallAll, planUninstallAll, statusAll } from '../core/hooks/workspaceHooks';
+
+const USAGE = `usage: twokey hooks install|uninstall|status [--agent cursor|claude-code|copilot|all] [--dry-run] [--cwd DIR]
+  install     add TwoKey's hook to each agent's hook file (merged; Cursor entries fail closed)
+  uninstall   remove exactly what install added
+  status      installed, missing, or changed since install, per agent`;
+
+/** This CLI, as an agent should start it: absolute Node and absolute dist/cli.js. */
+export function selfExecutable(): HookExecutable {
+  const script = process.argv[1] ? fs.realpathSync(path.resolve(process.argv[1])) : path.resolve(__filename);
+  return { node: process.execPath, cli: script, electron: !!process.versions.electron };
+}
+
+export async function runHooks(args: string[]): Promise<number> {
+  const [verb, ...rest] = args;
+  let agentArg: string | undefined;
+  let dryRun = false;
+  let cwd = process.cwd();
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--agent') agentArg = rest[++i];
+    else if (a.startsWith('--agent=')) agentArg = a.slice(8);
+    else if (a === '--dry-run' || a === '-n') dryRun = true;
+    else if (a === '--cwd') cwd = rest[++i] ?? cwd;
+    else if (a.startsWith('--cwd=')) cwd = a.slice(6);
+    else {
+      process.stderr.write(`twokey hooks: unknown option ${a}\n${USAGE}\n`);
+      return 64;
+    }
+  }
+  if (verb !== 'install' && verb !== 'uninstall' && verb !== 'status') {
+    process.stderr.write(`${verb ? `twokey hooks: unknown command '${verb}'\n` : ''}${USAGE}\n`);
+    return verb === '--help' || verb === '-h' ? 0 : 64;
+  }
+  let agents: Agent[];
+  try {
+    agents = agentsFrom(agentArg);
+  } catch (e) {
+    process.stderr.write(`twokey hooks: ${(e as Error).message}\n`);
+    return 64;
+  }
+  const { findWorkspaceRoot } = await import('../core/policy');
+  const root = findWorkspaceRoot(path.resolve(cwd));
+  try {
+    if (verb === 'status') {
+      const st = statusAll(root, agents);
+      for (const s of st) process.stdout.write(`${s.agent.padEnd(12)} ${s.state.padEnd(10)} ${s.detail}\n`);
+      return st.every((s) => s.state === 'installed') ? 0 : 1;
+    }
+    if (verb === 'install') {
+      const exe = selfExecutable();
+      const plans = planInstallAll(root, agents, (a) => hookCommandLine(a, exe));
+      for (const p of plans) {
+        if (p.after === p.before) process.stdout.write(`${p.file}: already up to date\n`);
+        else process.stdout.write(unifiedDiff(p.file, p.before, p.after));
+      }
+      if (dryRun) {
+        process.stdout.write(`(dry run: nothing written in ${root})\n`);
+        return 0;
+      }
+      applyInstall(root, plans);
+      process.stdout.write(`TwoKey hooks installed for ${agents.join(', ')} in ${root}; the agents run: ${hookCommandLine(agents[0], exe).replace(/ hook \S+$/, ' hook <agent>')}\n`);
+      return 0;
+    }
+    const plans = planUninstallAll(root, agents);
+    for (const p of plans) {
+      if (p.before === undefined) process.stdout.write(`${p.file}: not there\n`);
+      else if (p.after === p.before) process.stdout.write(`${p.file}: nothing of TwoKey's recorded to remove\n`);
+      else process.stdout.write(unifiedDiff(p.file, p.before, p.after));
+      if (p.keptChanged) process.stdout.write(`${p.file}: left ${p.keptChanged} TwoKey entr${p.keptChanged === 1 ? 'y' : 'ies'} that changed since install; remove by hand if wanted\n`);
+    }
+    if (dryRun) {
+      process.stdout.write(`(dry run: nothing written in ${root})\n`);
+      return 0;
+    }
+    applyUninstall(root, plans);
+    return 0;
+  } catch (e) {
+    if (e instanceof HookFileError) {
+      process.stderr.write(`twokey hooks: ${e.message}\n`);
+      return 70;
+    }
+    throw e;
+  }
+}

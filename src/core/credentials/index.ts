@@ -1,0 +1,15 @@
+export { maskedDiff, fileEnvironment } from './diff';
+export type { MaskedDiff, DiffOptions, FileEnvironment } from './diff';
+export { parseCredentialFile, formatOf, decodeText } from './formats';
+export type { CredentialFormat, Entry, ParsedFile } from './formats';
+export { showValue, isIdentifyingName, isSecretKey } from './mask';
+export { SnapshotStore, readBytes, MAX_SNAPSHOT_BYTES } from './snapshots';
+export type { Approved } from './snapshots';
+export { ExpectedChanges, pathsInCommand } from './expected';
+export type { Expectation } from './expected';
+export { isLoosening, guardKindOf, policyLoosening, APPROVAL_SETTINGS } from './loosening';
+export type { GuardKind, Loosening } from './loosening';
+export { PolicyGate } from './policyGate';
+export { classifyPath, homeCredentialFiles, labelOf, policyWatchSpecs, workspaceSpecs, GUARD_GLOBS, WORKSPACE_CREDENTIAL_GLOBS } from './paths';
+export type { WatchSpec } from './paths';
+export { maskedVariableNames, NEVER_MASKED } from './variables';

@@ -1,0 +1,59 @@
+/**
+ * A loosening of `.twokey/policy.json` does not take effect until a person approves it.
+ * Whoever loads the policy asks `policyText(file)` first: while the text on disk loosens
+ * the last approved text, the approved text is what TwoKey applies. The check runs at load
+ * time, so no watcher race can let a loosened policy apply for even one command. Pure.
+ */
+import * as fs from 'node:fs';
+import { isLoosening } from './loosening';
+import type { SnapshotStore } from './snapshots';
+
+export class PolicyGate {
+  /** Files whose loosening a person is being asked about (for the prompt and tests). */
+  private readonly pending = new Set<string>();
+  private listener: ((file: string) => void) | undefined;
+
+  constructor(private readonly store: SnapshotStore) {}
+
+  /** Called (once per new pending file) when a loosening is found at load time. */
+  onPending(fn: (file: string) => void): void {
+    this.listener = fn;
+  }
+
+  /**
+   * The text to load for `file`, or undefined to read the disk as usual. Undefined when
+   * nothing was approved yet (first start: the file on disk becomes the baseline elsewhere)
+   * or when the disk text does not loosen the approved one.
+   */
+  policyText(file: string): string | undefined {
+    const approved = this.store.lastApproved(file);
+    if (!approved) return undefined;
+    let disk: string | undefined;
+    try {
+      disk = fs.readFileSync(file, 'utf8');
+    } catch {
+      disk = undefined;
+    }
+    const was = approved.exists ? approved.content.toString('utf8') : undefined;
+    if (disk === was) {
+      this.pending.delete(file);
+      return undefined;
+    }
+    if (!isLoosening('policy', was, disk).loosening) return undefined;
+    if (!this.pending.has(file)) {
+      this.pending.add(file);
+      this.listener?.(file);
+    }
+    // The approved state was "no file": an empty policy (the defaults and user settings apply).
+    return was ?? '{}';
+  }
+
+  isPending(file: string): boolean {
+    return this.pending.has(file);
+  }
+
+  /** A person answered: the disk text is approved (Keep) or was written back (Revert). */
+  settled(file: string): void {
+    this.pending.delete(file);
+  }
+}

@@ -1,0 +1,303 @@
+/**
+ * Installing TwoKey's hooks into each agent's hook file, without replacing what is there:
+ *
+ * - Cursor: `.cursor/hooks.json`, `version: 1`, entries on `beforeShellExecution`,
+ *   `beforeMCPExecution`, `beforeReadFile` and `preToolUse` (edits), each `failClosed: true`.
+ * - Claude Code: `.claude/settings.json`, one `PreToolUse` matcher group.
+ * - Copilot (VS Code): `.github/hooks/twokey.json`, one `PreToolUse` entry (VS Code ignores
+ *   matchers; the hook filters on the tool name itself).
+ *
+ * Edits go through jsonc-parser's `modify`, so comments and formatting of the rest stay.
+ * What was added is recorded (event + hash of each entry) in `.twokey/agent-hooks.json`, so
+ * uninstall removes exactly that and status can say installed, missing, or changed since
+ * install. Pure: file contents in, file contents out.
+ */
+import * as crypto from 'node:crypto';
+import { applyEdits, modify, parse, type ParseError } from 'jsonc-parser';
+import type { Agent } from './types';
+
+export const RECORD_FILE = '.twokey/agent-hooks.json';
+/** Seconds the agent waits for the hook: the person may take the broker's whole deadline (120 s). */
+export const HOOK_TIMEOUT_SECONDS = 130;
+
+export const HOOK_FILES: Readonly<Record<Agent, string>> = {
+  cursor: '.cursor/hooks.json',
+  'claude-code': '.claude/settings.json',
+  copilot: '.github/hooks/twokey.json',
+};
+
+export interface HookExecutable {
+  /** Absolute path of Node (or of the editor's binary, with `electron`). */
+  node: string;
+  /** Absolute path of dist/cli.js. */
+  cli: string;
+  /** The node is an Electron binary: run it as Node. */
+  electron?: boolean;
+}
+
+function q(s: string, windows: boolean): string {
+  if (windows) return `"${s.replace(/"/g, '""')}"`;
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command line an agent runs: absolute Node and CLI paths, so it works outside the editor. */
+export function hookCommandLine(agent: Agent, exe: HookExecutable, platform: string = process.platform): string {
+  const win = platform === 'win32';
+  const run = `${q(exe.node, win)} ${q(exe.cli, win)} hook ${agent}`;
+  if (!exe.electron) return run;
+  return win ? `set ELECTRON_RUN_AS_NODE=1&& ${run}` : `ELECTRON_RUN_AS_NODE=1 ${run}`;
+}
+
+/** Is this command one of TwoKey's hooks (for this agent)? */
+export function isTwoKeyCommand(command: unknown, agent?: Agent): boolean {
+  if (typeof command !== 'string') return false;
+  if (!/twokey|cli\.js/i.test(command)) return false;
+  const m = /\bhook\s+(cursor|claude-code|copilot)\b/.exec(command);
+  return !!m && (!agent || m[1] === agent);
+}
+
+interface Planned {
+  /** JSON path of the event's array. */
+  event: string[];
+  entry: Record<string, unknown>;
+}
+
+const CLAUDE_MATCHER = 'Bash|Read|Edit|Write|MultiEdit|NotebookEdit|mcp__.*';
+const CURSOR_EDIT_MATCHER = 'Write|Edit|StrReplace|MultiEdit|Delete|TabWrite';
+
+export function plannedEntries(agent: Agent, command: string): Planned[] {
+  const t = HOOK_TIMEOUT_SECONDS;
+  switch (agent) {
+    case 'cursor':
+      return [
+        { event: ['hooks', 'beforeShellExecution'], entry: { command, timeout: t, failClosed: true } },
+        { event: ['hooks', 'beforeMCPExecution'], entry: { command, timeout: t, failClosed: true } },
+        { event: ['hooks', 'beforeReadFile'], entry: { command, timeout: t, failClosed: true } },
+        { event: ['hooks', 'preToolUse'], entry: { command, matcher: CURSOR_EDIT_MATCHER, timeout: t, failClosed: true } },
+      ];
+    case 'claude-code':
+      return [{ event: ['hooks', 'PreToolUse'], entry: { matcher: CLAUDE_MATCHER, hooks: [{ type: 'command', command, timeout: t }] } }];
+    case 'copilot':
+      return [{ event: ['hooks', 'PreToolUse'], entry: { type: 'command', command, timeout: t } }];
+  }
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+export function entryHash(entry: unknown): string {
+  return crypto.createHash('sha256').update(canonical(entry)).digest('hex').slice(0, 16);
+}
+
+/** Does this entry of the event's array belong to TwoKey (for the agent)? */
+function isOurs(entry: unknown, agent: Agent): boolean {
+  if (!entry || typeof entry !== 'object') return false;
+  const e = entry as Record<string, unknown>;
+  if (isTwoKeyCommand(e.command, agent) || isTwoKeyCommand(e.bash, agent)) return true;
+  return Array.isArray(e.hooks) && e.hooks.length > 0 && e.hooks.every((h) => isTwoKeyCommand((h as Record<string, unknown>)?.command, agent));
+}
+
+export class HookFileError extends Error {}
+
+function parseFile(text: string | undefined, file: string): Record<string, unknown> {
+  if (text === undefined || !text.trim()) return {};
+  const errors: ParseError[] = [];
+  const v = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length || !v || typeof v !== 'object' || Array.isArray(v)) throw new HookFileError(`${file} is not a JSON object; fix it by hand first, TwoKey will not overwrite it`);
+  return v as Record<string, unknown>;
+}
+
+function getAt(obj: Record<string, unknown>, p: string[]): unknown {
+  let cur: unknown = obj;
+  for (const k of p) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
+  return cur;
+}
+
+const FORMAT = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
+
+export interface RecordedEntry {
+  event: string;
+  hash: string;
+}
+
+export interface AgentRecord {
+  file: string;
+  command: string;
+  entries: RecordedEntry[];
+  createdFile: boolean;
+  installedAt: string;
+}
+
+export interface InstallRecord {
+  version: 1;
+  agents: Partial<Record<Agent, AgentRecord>>;
+}
+
+export function parseRecord(text: string | undefined): InstallRecord {
+  try {
+    const r = JSON.parse(text ?? '') as InstallRecord;
+    if (r && r.version === 1 && r.agents && typeof r.agents === 'object') return r;
+  } catch {
+    /* none yet */
+  }
+  return { version: 1, agents: {} };
+}
+
+export interface InstallPlan {
+  agent: Agent;
+  file: string;
+  before: string | undefined;
+  after: string;
+  record: AgentRecord;
+  /** Entries of TwoKey's that were there already and were replaced (an older install). */
+  replaced: number;
+}
+
+/** Merge TwoKey's entries into the agent's hook file text. */
+export function planInstall(agent: Agent, before: string | undefined, command: string, now: Date = new Date()): InstallPlan {
+  const file = HOOK_FILES[agent];
+  let text = before && before.trim() ? before : '{}\n';
+  const doc = parseFile(text, file);
+  let replaced = 0;
+  if (agent === 'cursor' && doc.version === undefined) text = applyEdits(text, modify(text, ['version'], 1, FORMAT));
+  const entries: RecordedEntry[] = [];
+  for (const p of plannedEntries(agent, command)) {
+    const current = parseFile(text, file);
+    const list = getAt(current, p.event);
+    if (list !== undefined && !Array.isArray(list)) throw new HookFileError(`${file}: ${p.event.join('.')} is not a list; fix it by hand first`);
+    const arr = (list as unknown[] | undefined) ?? [];
+    // Replace an older TwoKey entry in place; otherwise append.
+    const idx = arr.findIndex((e) => isOurs(e, agent));
+    if (idx >= 0) {
+      replaced++;
+      text = applyEdits(text, modify(text, [...p.event, idx], p.entry, FORMAT));
+    } else if (list === undefined) {
+      text = applyEdits(text, modify(text, p.event, [p.entry], FORMAT));
+    } else {
+      text = applyEdits(text, modify(text, [...p.event, arr.length], p.entry, { ...FORMAT, isArrayInsertion: true }));
+    }
+    entries.push({ event: p.event.join('.'), hash: entryHash(p.entry) });
+  }
+  if (!text.endsWith('\n')) text += '\n';
+  return {
+    agent,
+    file,
+    before,
+    after: text,
+    replaced,
+    record: { file, command, entries, createdFile: before === undefined, installedAt: now.toISOString() },
+  };
+}
+
+export interface UninstallPlan {
+  agent: Agent;
+  file: string;
+  before: string | undefined;
+  /** undefined: delete the file (TwoKey created it and nothing else is left). */
+  after: string | undefined;
+  removed: number;
+  /** TwoKey-looking entries left in place because they changed since install. */
+  keptChanged: number;
+}
+
+function isEmptySkeleton(doc: Record<string, unknown>): boolean {
+  const keys = Object.keys(doc).filter((k) => k !== 'version');
+  if (keys.length === 0) return true;
+  if (keys.length !== 1 || keys[0] !== 'hooks') return false;
+  const hooks = doc.hooks as Record<string, unknown>;
+  return !!hooks && typeof hooks === 'object' && Object.values(hooks).every((v) => Array.isArray(v) && v.length === 0);
+}
+
+/** Remove exactly the entries the record says TwoKey added (matched by hash). */
+export function planUninstall(agent: Agent, before: string | undefined, rec: AgentRecord | undefined): UninstallPlan {
+  const file = rec?.file ?? HOOK_FILES[agent];
+  if (before === undefined) return { agent, file, before, after: undefined, removed: 0, keptChanged: 0 };
+  let text = before;
+  let removed = 0;
+  const wanted = new Map<string, Set<string>>();
+  for (const e of rec?.entries ?? []) {
+    if (!wanted.has(e.event)) wanted.set(e.event, new Set());
+    wanted.get(e.event)!.add(e.hash);
+  }
+  for (const [event, hashes] of wanted) {
+    const p = event.split('.');
+    for (;;) {
+      const arr = getAt(parseFile(text, file), p);
+      if (!Array.isArray(arr)) break;
+      const idx = arr.findIndex((e) => hashes.has(entryHash(e)));
+      if (idx < 0) break;
+      text = applyEdits(text, modify(text, [...p, idx], undefined, FORMAT));
+      removed++;
+    }
+    const arr = getAt(parseFile(text, file), p);
+    if (Array.isArray(arr) && arr.length === 0) text = applyEdits(text, modify(text, p, undefined, FORMAT));
+  }
+  const doc = parseFile(text, file);
+  const keptChanged = Object.values((doc.hooks as Record<string, unknown>) ?? {})
+    .filter(Array.isArray)
+    .flat()
+    .filter((e) => isOurs(e, agent)).length;
+  const after = rec?.createdFile && isEmptySkeleton(doc) ? undefined : text;
+  return { agent, file, before, after, removed, keptChanged };
+}
+
+export type HookState = 'installed' | 'missing' | 'changed';
+
+export interface HookStatus {
+  agent: Agent;
+  file: string;
+  state: HookState;
+  detail: string;
+}
+
+/** Installed (every recorded entry there, unchanged), missing (no TwoKey entry), or changed since install. */
+export function hookStatus(agent: Agent, text: string | undefined, rec: AgentRecord | undefined): HookStatus {
+  const file = rec?.file ?? HOOK_FILES[agent];
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseFile(text, file);
+  } catch (e) {
+    return { agent, file, state: 'changed', detail: (e as Error).message };
+  }
+  const hooks = (doc.hooks && typeof doc.hooks === 'object' ? doc.hooks : {}) as Record<string, unknown>;
+  const ours = Object.entries(hooks).flatMap(([ev, list]) => (Array.isArray(list) ? list.filter((e) => isOurs(e, agent)).map((e) => ({ event: `hooks.${ev}`, hash: entryHash(e), entry: e })) : []));
+  if (text === undefined) return { agent, file, state: 'missing', detail: `${file} does not exist` };
+  if (!ours.length) return { agent, file, state: 'missing', detail: `no TwoKey hook in ${file}` };
+  if (!rec) return { agent, file, state: 'changed', detail: `a TwoKey hook is in ${file}, but not the one recorded at install (${RECORD_FILE})` };
+  const missing = rec.entries.filter((r) => !ours.some((o) => o.event === r.event && o.hash === r.hash));
+  if (missing.length) return { agent, file, state: 'changed', detail: `changed since install: ${missing.map((m) => m.event.replace(/^hooks\./, '')).join(', ')}` };
+  if (agent === 'cursor' && ours.some((o) => (o.entry as Record<string, unknown>).failClosed !== true)) {
+    return { agent, file, state: 'changed', detail: 'a TwoKey entry lost failClosed: true' };
+  }
+  return { agent, file, state: 'installed', detail: `${rec.entries.length} entr${rec.entries.length === 1 ? 'y' : 'ies'} in ${file}` };
+}
+
+/** A small unified diff of two texts (line-based LCS; hook files are small). */
+export function unifiedDiff(file: string, before: string | undefined, after: string | undefined): string {
+  const a = before === undefined ? [] : before.replace(/\n$/, '').split('\n');
+  const b = after === undefined ? [] : after.replace(/\n$/, '').split('\n');
+  const n = a.length;
+  const m = b.length;
+  const dp: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) dp[i][j] = a[i] === b[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
+  const lines: string[] = [`--- ${before === undefined ? '/dev/null' : `a/${file}`}`, `+++ ${after === undefined ? '/dev/null' : `b/${file}`}`];
+  let i = 0;
+  let j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) {
+      lines.push(`  ${a[i]}`);
+      i++;
+      j++;
+    } else if (j < m && (i >= n || dp[i][j + 1] >= dp[i + 1][j])) lines.push(`+ ${b[j++]}`);
+    else lines.push(`- ${a[i++]}`);
+  }
+  return lines.join('\n') + '\n';
+}

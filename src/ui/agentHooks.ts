@@ -1,0 +1,162 @@
+/**
+ * `TwoKey: Install Agent Hooks` / `TwoKey: Remove Agent Hooks`: show what would change in each
+ * agent's hook file as a diff, then apply only when the person says so. And Copilot's own
+ * terminal approval list: add TwoKey's "always ask" rules, and warn when a setting loosens them.
+ * The planning is in src/core/hooks (no `vscode`); this file only shows and asks.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Agent } from '../core/hooks/types';
+import { AGENTS, agentLabel } from '../core/hooks/types';
+import { hookCommandLine, HookFileError, type HookExecutable } from '../core/hooks/install';
+import { applyInstall, applyUninstall, planInstallAll, planUninstallAll, statusAll } from '../core/hooks/workspaceHooks';
+import { AUTO_APPROVE_SETTING, GLOBAL_AUTO_APPROVE_SETTINGS, findLoosening, mergeAutoApprove, riskyCommandWords } from '../core/hooks/copilotRules';
+
+export interface AgentHooksDeps {
+  workspaceRoot: () => string | undefined;
+  log: { info(msg: string): void; warn(msg: string): void };
+}
+
+const SCHEME = 'twokey-hooks';
+const RULES_ADDED_KEY = 'twokey.copilotRulesAdded';
+
+/** Read-only documents holding proposed file contents, for the right side of vscode.diff. */
+class ProposedContent implements vscode.TextDocumentContentProvider {
+  private readonly docs = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  set(uri: vscode.Uri, text: string): void {
+    this.docs.set(uri.toString(), text);
+    this.changed.fire(uri);
+  }
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.docs.get(uri.toString()) ?? '';
+  }
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+/** The CLI inside this extension, started by the editor's own binary as Node, so agents need no other Node. */
+function executable(context: vscode.ExtensionContext): HookExecutable {
+  return { node: process.execPath, cli: context.asAbsolutePath(path.join('dist', 'cli.js')), electron: !!process.versions.electron };
+}
+
+async function pickAgents(root: string, title: string): Promise<Agent[] | undefined> {
+  const states = new Map(statusAll(root).map((s) => [s.agent, s]));
+  const picks = await vscode.window.showQuickPick(
+    AGENTS.map((a) => ({ label: agentLabel(a), description: states.get(a)?.state, detail: states.get(a)?.detail, agent: a, picked: true })),
+    { title, canPickMany: true, ignoreFocusOut: true },
+  );
+  return picks?.length ? picks.map((p) => p.agent) : undefined;
+}
+
+async function showDiffs(content: ProposedContent, root: string, changes: { file: string; before: string | undefined; after: string | undefined }[], verb: string): Promise<void> {
+  for (const c of changes) {
+    if (c.before === c.after) continue;
+    const left = vscode.Uri.from({ scheme: SCHEME, path: `/current/${c.file}` });
+    const right = vscode.Uri.from({ scheme: SCHEME, path: `/proposed/${c.file}` });
+    content.set(left, c.before ?? '');
+    content.set(right, c.after ?? '');
+    await vscode.commands.executeCommand('vscode.diff', left, right, `TwoKey: ${verb} ${c.file}${c.before === undefined ? ' (new file)' : c.after === undefined ? ' (deleted)' : ''}`, { preview: false });
+  }
+}
+
+export function registerAgentHooks(context: vscode.ExtensionContext, deps: AgentHooksDeps): void {
+  const content = new ProposedContent();
+  context.subscriptions.push(content, vscode.workspace.registerTextDocumentContentProvider(SCHEME, content));
+
+  const needRoot = (): string | undefined => {
+    const root = deps.workspaceRoot();
+    if (!root) void vscode.window.showInformationMessage('TwoKey: open a folder first; agent hooks are installed per workspace.');
+    return root;
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('twokey.installAgentHooks', async () => {
+      const root = needRoot();
+      if (!root) return;
+      const agents = await pickAgents(root, 'TwoKey: install hooks for which agents?');
+      if (!agents) return;
+      try {
+        const exe = executable(context);
+        const plans = planInstallAll(root, agents, (a) => hookCommandLine(a, exe));
+        const changing = plans.filter((p) => p.after !== p.before);
+        if (!changing.length) return vscode.window.showInformationMessage('TwoKey: the agent hooks are already installed and up to date.');
+        await showDiffs(content, root, changing, 'install hook in');
+        const ok = await vscode.window.showWarningMessage(
+          `TwoKey: add its hook to ${changing.map((p) => p.file).join(', ')}? Your own entries stay; Cursor's fail closed.`,
+          { modal: true, detail: `Agents will run: ${hookCommandLine(agents[0], exe).replace(/ hook \S+$/, ' hook <agent>')}` },
+          'Install',
+        );
+        if (ok !== 'Install') return;
+        applyInstall(root, plans);
+        deps.log.info(`[hooks] installed for ${agents.join(', ')} in ${root}`);
+        return vscode.window.showInformationMessage(`TwoKey: hooks installed for ${agents.map(agentLabel).join(', ')}.`);
+      } catch (e) {
+        if (e instanceof HookFileError) return vscode.window.showErrorMessage(`TwoKey: ${e.message}`);
+        throw e;
+      }
+    }),
+    vscode.commands.registerCommand('twokey.removeAgentHooks', async () => {
+      const root = needRoot();
+      if (!root) return;
+      const agents = await pickAgents(root, 'TwoKey: remove the hooks of which agents?');
+      if (!agents) return;
+      try {
+        const plans = planUninstallAll(root, agents);
+        const changing = plans.filter((p) => p.after !== p.before);
+        if (!changing.length) return vscode.window.showInformationMessage('TwoKey: nothing of TwoKey is recorded in those hook files.');
+        await showDiffs(content, root, changing, 'remove hook from');
+        const kept = plans.reduce((n, p) => n + p.keptChanged, 0);
+        const ok = await vscode.window.showWarningMessage(
+          `TwoKey: remove its hook from ${changing.map((p) => p.file).join(', ')}? Agents will then run commands without TwoKey's second key.`,
+          { modal: true, detail: kept ? `${kept} TwoKey entr${kept === 1 ? 'y was' : 'ies were'} changed since install and stay; remove by hand if wanted.` : undefined },
+          'Remove',
+        );
+        if (ok !== 'Remove') return;
+        applyUninstall(root, plans);
+        deps.log.info(`[hooks] removed for ${agents.join(', ')} in ${root}`);
+      } catch (e) {
+        if (e instanceof HookFileError) return vscode.window.showErrorMessage(`TwoKey: ${e.message}`);
+        throw e;
+      }
+    }),
+    vscode.commands.registerCommand('twokey.addCopilotAutoApproveRules', async () => {
+      const words = riskyCommandWords();
+      const config = vscode.workspace.getConfiguration();
+      const current = config.inspect<Record<string, unknown>>(AUTO_APPROVE_SETTING)?.globalValue;
+      const ok = await vscode.window.showWarningMessage(
+        `TwoKey: make Copilot always ask before ${words.length} risky commands (${words.slice(0, 6).join(', ')}, …)?`,
+        { modal: true, detail: `Adds "<command>": false to ${AUTO_APPROVE_SETTING} in your user settings; your other rules stay. Any extension can change this setting, so TwoKey's hooks remain the real gate.` },
+        'Add rules',
+      );
+      if (ok !== 'Add rules') return;
+      await config.update(AUTO_APPROVE_SETTING, mergeAutoApprove(current, words), vscode.ConfigurationTarget.Global);
+      await context.globalState.update(RULES_ADDED_KEY, true);
+      checkLoosening();
+    }),
+  );
+
+  let lastWarning = '';
+  const checkLoosening = (): void => {
+    if (!context.globalState.get<boolean>(RULES_ADDED_KEY)) return;
+    const config = vscode.workspace.getConfiguration();
+    const globals: Record<string, unknown> = {};
+    for (const k of GLOBAL_AUTO_APPROVE_SETTINGS) globals[k] = config.get(k);
+    const found = findLoosening(config.get(AUTO_APPROVE_SETTING), globals);
+    const text = found.map((f) => f.reason).join('; ');
+    if (!found.length || text === lastWarning) return;
+    lastWarning = text;
+    deps.log.warn(`[hooks] Copilot auto-approve loosened: ${text}`);
+    void vscode.window.showWarningMessage(`TwoKey: a setting loosens Copilot's "always ask" rules: ${text}.`, 'Restore TwoKey rules').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('twokey.addCopilotAutoApproveRules');
+    });
+  };
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('chat.tools')) checkLoosening();
+    }),
+  );
+  checkLoosening();
+}

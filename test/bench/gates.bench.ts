@@ -1,0 +1,101 @@
+/**
+ * Shell gate and PATH shim benchmark (not a test: prints figures, asserts nothing).
+ *  - interactive bash and zsh: added ms per harmless line, gated vs ungated (lines piped
+ *    into `-i` shells, so every line goes through the prompt hooks)
+ *  - non-interactive bash (BASH_ENV) and zsh (ZDOTDIR .zshenv): added ms per harmless
+ *    command in a script
+ *  - PATH shim: added ms per harmless invocation (`kubectl get pods` through the shim vs the
+ *    fake real binary directly), and 1,000 such calls from one sh script, with and without
+ *    the shim folder on PATH
+ * Medians of several runs. The helper is never reached on these paths (harmless lines).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { writeShims } from '../../src/intercept/shims';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const GATE = path.join(ROOT, 'media', 'gate');
+// Never called on these paths; if it were, the figures would show it.
+const HELPER = path.join(ROOT, 'test', 'fixtures', 'gate', 'fake-helper.sh');
+const RUNS = 5;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function timeRun(file: string, args: string[], env: NodeJS.ProcessEnv, input?: string): number {
+  const t = performance.now();
+  const r = spawnSync(file, args, { env, input, encoding: 'utf8', stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const ms = performance.now() - t;
+  if (r.status !== 0 && r.status !== null && input === undefined) throw new Error(`${file} ${args.join(' ')}: ${r.stderr}`);
+  return ms;
+}
+
+function perLine(label: string, n: number, run: (gated: boolean) => number): void {
+  const off: number[] = [];
+  const on: number[] = [];
+  run(false);
+  run(true);
+  for (let i = 0; i < RUNS; i++) {
+    off.push(run(false));
+    on.push(run(true));
+  }
+  const a = median(off);
+  const b = median(on);
+  console.log(`${label}: ${n} lines ungated ${a.toFixed(0)} ms, gated ${b.toFixed(0)} ms -> +${((b - a) / n).toFixed(3)} ms per line`);
+}
+
+function main(): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-bench-gates-'));
+  const userZ = path.join(dir, 'user');
+  fs.mkdirSync(userZ);
+  fs.writeFileSync(path.join(userZ, '.zshrc'), 'alias ll="ls -l"\n');
+  const log = path.join(dir, 'helper.log');
+  const base = { PATH: process.env.PATH, HOME: dir, FAKE_GATE_LOG: log, TWOKEY_NODE: '/bin/bash', TWOKEY_GATE_JS: HELPER };
+  const N = 300;
+  const lines = Array.from({ length: N }, (_, i) => (i % 3 === 0 ? 'ls > /dev/null' : i % 3 === 1 ? `echo ${i} > /dev/null` : 'cd .')).join('\n') + '\n';
+
+  perLine('bash -i (PROMPT_COMMAND gate)', N, (g) =>
+    timeRun('bash', ['--norc', '--noprofile', '-i'], { ...base, HISTFILE: path.join(dir, '.bh'), ...(g ? { PROMPT_COMMAND: `source '${GATE}/bash-gate.sh'` } : {}) }, lines),
+  );
+  perLine('zsh -i (ZDOTDIR gate, preexec)', N, (g) =>
+    timeRun('zsh', ['-i'], { ...base, ...(g ? { ZDOTDIR: path.join(GATE, 'zsh'), TWOKEY_USER_ZDOTDIR: userZ } : { ZDOTDIR: userZ }) }, lines),
+  );
+
+  const script = path.join(dir, 'script.sh');
+  fs.writeFileSync(script, lines);
+  perLine('bash script (BASH_ENV gate)', N, (g) => timeRun('bash', [script], { ...base, ...(g ? { BASH_ENV: path.join(GATE, 'bash-env.sh') } : {}) }));
+  perLine('zsh script (.zshenv DEBUG trap)', N, (g) =>
+    timeRun('zsh', [script], { ...base, ...(g ? { ZDOTDIR: path.join(GATE, 'zsh'), TWOKEY_USER_ZDOTDIR: userZ } : { ZDOTDIR: userZ }) }),
+  );
+  const startup = (g: boolean) => timeRun('zsh', ['-c', 'true'], { ...base, ...(g ? { ZDOTDIR: path.join(GATE, 'zsh'), TWOKEY_USER_ZDOTDIR: userZ } : { ZDOTDIR: userZ }) });
+  perLine('zsh -c start-up', 1, startup);
+  perLine('bash -c start-up', 1, (g) => timeRun('bash', ['-c', 'true'], { ...base, ...(g ? { BASH_ENV: path.join(GATE, 'bash-env.sh') } : {}) }));
+
+  // PATH shims: a fake real kubectl (a tiny sh script), the shim folder in front of it.
+  const real = path.join(dir, 'real');
+  const shims = path.join(dir, 'shims');
+  fs.mkdirSync(real);
+  fs.writeFileSync(path.join(real, 'kubectl'), '#!/bin/sh\n:\n', { mode: 0o755 });
+  writeShims(shims, ['kubectl', 'psql', 'terraform'], { gateJs: HELPER, node: '/bin/bash' });
+  const sysPath = process.env.PATH ?? '/usr/bin:/bin';
+  const withShims = { ...base, PATH: `${shims}:${real}:${sysPath}` };
+  const without = { ...base, PATH: `${real}:${sysPath}` };
+  const one: number[] = [];
+  const oneOff: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    oneOff.push(timeRun('kubectl', ['get', 'pods'], without));
+    one.push(timeRun('kubectl', ['get', 'pods'], withShims));
+  }
+  console.log(
+    `shim, one harmless call from Node (spawn kubectl get pods): direct ${median(oneOff).toFixed(2)} ms, through the shim ${median(one).toFixed(2)} ms -> +${(median(one) - median(oneOff)).toFixed(2)} ms`,
+  );
+  const loop = path.join(dir, 'build.sh');
+  fs.writeFileSync(loop, 'i=0\nwhile [ $i -lt 1000 ]; do kubectl get pods; i=$((i+1)); done\n');
+  perLine('1,000 shimmed harmless calls from one sh script', 1000, (g) => timeRun('sh', [loop], g ? withShims : without));
+  const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0;
+  console.log(`helper calls during all of the above: ${calls} (expected 0)`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main();

@@ -1,0 +1,195 @@
+/**
+ * The second key as a person meets it, in a real VS Code with the packaged VSIX: the preview
+ * of what would be lost, typed confirmation, queued requests, the deadline, a pause that
+ * expires, and a development delete allowed once and asked again.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { VERSIONS, installVsix, launchBrowser, openWorkbench, startServer, tmpDir, type Server } from '../support/vscode';
+import { findRegistration } from '../../src/intercept/protocol';
+import {
+  answerInputBox,
+  clickDialogButton,
+  newTerminal,
+  runCommand,
+  statusBadge,
+  terminalText,
+  typeInTerminal,
+  waitForDialog,
+  waitUntil,
+} from './workbench';
+import { divergedCloneFixture, waitForPreviewText } from './preview';
+
+const VSIX = process.env.TWOKEY_VSIX ?? '';
+const DEADLINE_SECONDS = 10;
+
+/** Sends a request to the window's broker as an agent hook would, and waits for the answer. */
+function askBroker(root: string, command: string): Promise<{ decision: string; message: string; outcome?: string }> {
+  const reg = findRegistration(root);
+  assert.ok(reg, 'the window registered its broker');
+  return new Promise((resolve, reject) => {
+    const s = net.createConnection(reg.socketPath);
+    let buf = '';
+    s.on('connect', () => s.write(JSON.stringify({ v: 1, secret: reg.secret, source: 'cursor', command, cwd: root, session: 'e2e' }) + '\n'));
+    s.on('data', (d) => (buf += d));
+    s.on('end', () => resolve(JSON.parse(buf)));
+    s.on('error', reject);
+  });
+}
+
+function records(ws: string): { command: string; decision: string; decidedBy: string; source: string }[] {
+  const f = path.join(ws, '.twokey', 'audit.jsonl');
+  return fs.existsSync(f) ? fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : [];
+}
+
+for (const version of VERSIONS) {
+  describe(`VS Code ${version}: the approval modal`, () => {
+    let server: Server;
+    let browser: Browser;
+    let page: Page;
+    let ws: string;
+    let dropped: string[];
+
+    before(async () => {
+      assert.ok(fs.existsSync(VSIX), `packaged VSIX at ${VSIX}`);
+      const ext = tmpDir('twokey-e2e-ext-');
+      installVsix(version, VSIX, ext);
+      ws = tmpDir('twokey-e2e-appr-');
+      ({ dropped } = divergedCloneFixture(ws));
+      // Work git cannot restore: untracked files in a folder.
+      fs.mkdirSync(path.join(ws, 'work', 'draft'), { recursive: true });
+      fs.writeFileSync(path.join(ws, 'work', 'notes.md'), '# not committed\n');
+      fs.writeFileSync(path.join(ws, 'work', 'draft', 'idea.ts'), 'export {};\n');
+      for (const d of ['victim', 'q1', 'p1', 'p2', 'd1']) {
+        fs.mkdirSync(path.join(ws, d), { recursive: true });
+        fs.writeFileSync(path.join(ws, d, 'keep.txt'), d);
+      }
+      fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+      fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }));
+      server = await startServer({ version, extensionsDir: ext, machineSettings: { 'twokey.decisionTimeoutSeconds': DEADLINE_SECONDS } });
+      browser = await launchBrowser();
+      page = await openWorkbench(browser, server, ws);
+      await statusBadge(page);
+      await newTerminal(page);
+    });
+
+    after(async () => {
+      await browser?.close();
+      await server?.stop();
+    });
+
+    it('Show details lists the untracked work a folder delete would lose, then asks again', async () => {
+      await typeInTerminal(page, 'rm -rf work');
+      await waitForDialog(page);
+      await clickDialogButton(page, 'Show details');
+      const text = await waitForPreviewText(page, /notes\.md/);
+      assert.match(text, /idea\.ts/);
+      assert.match(text, /untracked/i);
+      const again = await waitForDialog(page);
+      assert.match(again, /rm -rf work/, 'the modal comes back after the preview opens');
+      await clickDialogButton(page, 'Deny');
+      assert.ok(fs.existsSync(path.join(ws, 'work', 'notes.md')), 'computing the preview deleted nothing');
+    });
+
+    it('Show details lists the commits a force push would drop', async () => {
+      await typeInTerminal(page, 'git push --force origin main');
+      await waitForDialog(page);
+      await clickDialogButton(page, 'Show details');
+      const text = await waitForPreviewText(page, new RegExp(dropped[1]));
+      assert.match(text, new RegExp(dropped[0]));
+      await waitForDialog(page);
+      await clickDialogButton(page, 'Deny');
+    });
+
+    it('a production command is refused when the typed name is wrong and runs when it is right', async () => {
+      await typeInTerminal(page, 'rm -rf victim');
+      await waitForDialog(page);
+      await clickDialogButton(page, 'Allow once');
+      await answerInputBox(page, 'prod');
+      await waitUntil('the refusal', () => records(ws).some((r) => r.command === 'rm -rf victim' && r.decision === 'denied'));
+      assert.ok(fs.existsSync(path.join(ws, 'victim', 'keep.txt')), 'a wrong name denies');
+      await typeInTerminal(page, 'rm -rf victim');
+      await waitForDialog(page);
+      await clickDialogButton(page, 'Allow once');
+      await answerInputBox(page, 'production');
+      await waitUntil('the folder to go', () => !fs.existsSync(path.join(ws, 'victim')));
+    });
+
+    it('two queued requests are shown one at a time, with the count on the badge', async () => {
+      const first = askBroker(ws, 'rm -rf q1');
+      await waitForDialog(page);
+      const second = askBroker(ws, 'git reset --hard HEAD~1');
+      await waitUntil('the badge to count two waiting', async () => /2 waiting/.test(await statusBadge(page)));
+      const t1 = await page.locator('.monaco-dialog-box').innerText();
+      assert.match(t1, /rm -rf q1/);
+      await clickDialogButton(page, 'Deny');
+      const t2 = await waitForDialog(page);
+      assert.match(t2, /git reset --hard/, 'the second request comes after the first');
+      await clickDialogButton(page, 'Deny');
+      assert.equal((await first).decision, 'deny');
+      assert.equal((await second).decision, 'deny');
+      assert.ok(fs.existsSync(path.join(ws, 'q1')));
+    });
+
+    it('no answer before the deadline denies, recorded as timed-out', async () => {
+      const started = Date.now();
+      const answer = askBroker(ws, 'rm -rf q1');
+      await waitForDialog(page);
+      const r = await answer;
+      assert.equal(r.decision, 'deny');
+      assert.equal(r.outcome, 'timed-out');
+      assert.match(r.message, /nobody answered/);
+      assert.ok(Date.now() - started >= DEADLINE_SECONDS * 1000 - 500, 'not before the deadline');
+      assert.ok(records(ws).some((x) => x.command === 'rm -rf q1' && x.decision === 'timed-out' && x.decidedBy === 'timeout'));
+      await page.keyboard.press('Escape'); // the stale modal closes; its answer no longer counts
+      await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden' });
+    });
+
+    it('a pause lets commands run without asking, is recorded, and expires by itself', async () => {
+      await runCommand(page, 'TwoKey: Pause Protection…');
+      await answerQuickPick(page, 'Other…');
+      await answerInputBox(page, '0.2');
+      await answerInputBox(page, 'pause');
+      await waitUntil('the badge to show the pause', async () => /paused/.test(await statusBadge(page)));
+      await typeInTerminal(page, 'rm -rf p1');
+      await waitUntil('p1 to go without a prompt', () => !fs.existsSync(path.join(ws, 'p1')));
+      assert.equal(await page.locator('.monaco-dialog-box').count(), 0);
+      assert.ok(records(ws).some((r) => r.command === 'rm -rf p1' && r.decision === 'allowed'), 'recorded during the pause');
+      await waitUntil('the pause to expire', async () => !/paused/.test(await statusBadge(page)), 30_000);
+      await typeInTerminal(page, 'rm -rf p2');
+      await waitForDialog(page);
+      await clickDialogButton(page, 'Deny');
+      assert.ok(fs.existsSync(path.join(ws, 'p2')));
+    });
+
+    it('in development an rm -rf is allowed once, without typing, and asked again the second time', async () => {
+      fs.writeFileSync(path.join(ws, '.env'), 'NODE_ENV=development\n');
+      // A new credential file is itself a change TwoKey asks about: keep it.
+      const asked = await waitForDialog(page);
+      assert.match(asked, /\.env/);
+      await clickDialogButton(page, 'Keep');
+      await waitUntil('the badge to show development', async () => /development/.test(await statusBadge(page)));
+      await typeInTerminal(page, 'rm -rf d1');
+      const text = await waitForDialog(page);
+      assert.match(text, /development/);
+      await clickDialogButton(page, 'Allow once');
+      await waitUntil('d1 to go', () => !fs.existsSync(path.join(ws, 'd1')));
+      fs.mkdirSync(path.join(ws, 'd1'));
+      await typeInTerminal(page, 'rm -rf d1');
+      await waitForDialog(page);
+      await clickDialogButton(page, 'Deny');
+      assert.ok(fs.existsSync(path.join(ws, 'd1')), 'the grant was used once');
+      await waitUntil('the refusal on the terminal', async () => /TwoKey: refused `rm -rf d1` in development/.test((await terminalText(page)).replace(/\n/g, '')));
+    });
+  });
+}
+
+async function answerQuickPick(page: Page, label: string): Promise<void> {
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+}

@@ -1,0 +1,158 @@
+/**
+ * The installer on existing hook files in temp workspaces: it merges (the user's entries and
+ * comments stay), Cursor entries fail closed, a reinstall does not duplicate, uninstall removes
+ * exactly what install added, status says installed / missing / changed. Also the CLI
+ * (`twokey hooks … --dry-run` prints a diff and writes nothing).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse } from 'jsonc-parser';
+import { hookCommandLine, isTwoKeyCommand, planInstall } from '../../../src/core/hooks/install';
+import { applyInstall, applyUninstall, planInstallAll, planUninstallAll, statusAll } from '../../../src/core/hooks/workspaceHooks';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const EXE = { node: '/usr/local/bin/node', cli: '/opt/twokey/dist/cli.js' };
+const cmd = (a: 'cursor' | 'claude-code' | 'copilot') => hookCommandLine(a, EXE, 'linux');
+
+function workspace(files: Record<string, string> = {}): string {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-install-'));
+  fs.mkdirSync(path.join(ws, '.git'));
+  for (const [f, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(ws, f)), { recursive: true });
+    fs.writeFileSync(path.join(ws, f), text);
+  }
+  return ws;
+}
+
+const read = (ws: string, f: string) => fs.readFileSync(path.join(ws, f), 'utf8');
+const json = (ws: string, f: string) => parse(read(ws, f)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const CURSOR_EXISTING = `// project hooks
+{
+  "version": 1,
+  "hooks": {
+    "afterFileEdit": [{ "command": "./scripts/format.sh" }],
+    "beforeShellExecution": [{ "command": "./scripts/audit.sh", "timeout": 5 }]
+  }
+}
+`;
+const CLAUDE_EXISTING = JSON.stringify(
+  {
+    permissions: { allow: ['Bash(npm test)'] },
+    hooks: { PreToolUse: [{ matcher: 'Write', hooks: [{ type: 'command', command: 'prettier --check' }] }], Stop: [{ hooks: [{ type: 'command', command: 'say done' }] }] },
+  },
+  null,
+  2,
+);
+
+test('the hook command is absolute Node and absolute cli.js, quoted for the shell; editor binaries run as Node', () => {
+  assert.equal(cmd('cursor'), '/usr/local/bin/node /opt/twokey/dist/cli.js hook cursor');
+  assert.equal(hookCommandLine('copilot', { node: '/Applications/Visual Studio Code.app/x/Code Helper', cli: '/e/dist/cli.js', electron: true }, 'darwin'), "ELECTRON_RUN_AS_NODE=1 '/Applications/Visual Studio Code.app/x/Code Helper' /e/dist/cli.js hook copilot");
+  assert.ok(isTwoKeyCommand(cmd('claude-code'), 'claude-code'));
+  assert.ok(!isTwoKeyCommand(cmd('claude-code'), 'cursor'));
+});
+
+test('install merges into existing Cursor and Claude files, keeping the user entries and comments', () => {
+  const ws = workspace({ '.cursor/hooks.json': CURSOR_EXISTING, '.claude/settings.json': CLAUDE_EXISTING });
+  applyInstall(ws, planInstallAll(ws, ['cursor', 'claude-code', 'copilot'], cmd));
+
+  const cursorText = read(ws, '.cursor/hooks.json');
+  assert.match(cursorText, /^\/\/ project hooks/, 'the comment stays');
+  const c = json(ws, '.cursor/hooks.json');
+  assert.equal(c.version, 1);
+  assert.deepEqual(c.hooks.afterFileEdit, [{ command: './scripts/format.sh' }]);
+  assert.equal(c.hooks.beforeShellExecution.length, 2);
+  assert.deepEqual(c.hooks.beforeShellExecution[0], { command: './scripts/audit.sh', timeout: 5 });
+  for (const ev of ['beforeShellExecution', 'beforeMCPExecution', 'beforeReadFile', 'preToolUse']) {
+    const ours = c.hooks[ev].find((e: { command: string }) => e.command === cmd('cursor'));
+    assert.ok(ours, `${ev} has TwoKey's entry`);
+    assert.equal(ours.failClosed, true);
+    assert.equal(ours.timeout, 130);
+  }
+
+  const cl = json(ws, '.claude/settings.json');
+  assert.deepEqual(cl.permissions, { allow: ['Bash(npm test)'] });
+  assert.equal(cl.hooks.PreToolUse.length, 2);
+  assert.deepEqual(cl.hooks.PreToolUse[0].matcher, 'Write');
+  assert.match(cl.hooks.PreToolUse[1].matcher, /Bash/);
+  assert.match(cl.hooks.PreToolUse[1].matcher, /mcp__/);
+  assert.deepEqual(cl.hooks.PreToolUse[1].hooks, [{ type: 'command', command: cmd('claude-code'), timeout: 130 }]);
+  assert.ok(cl.hooks.Stop);
+
+  assert.deepEqual(json(ws, '.github/hooks/twokey.json'), { hooks: { PreToolUse: [{ type: 'command', command: cmd('copilot'), timeout: 130 }] } });
+  assert.deepEqual(
+    statusAll(ws).map((s) => s.state),
+    ['installed', 'installed', 'installed'],
+  );
+});
+
+test('a reinstall replaces its own entries instead of adding more', () => {
+  const ws = workspace({ '.cursor/hooks.json': CURSOR_EXISTING });
+  applyInstall(ws, planInstallAll(ws, ['cursor'], cmd));
+  const again = planInstallAll(ws, ['cursor'], cmd);
+  assert.equal(again[0].after, again[0].before, 'nothing changes the second time');
+  applyInstall(ws, again);
+  assert.equal(json(ws, '.cursor/hooks.json').hooks.beforeShellExecution.length, 2);
+});
+
+test('uninstall removes exactly what install added, and deletes files TwoKey created', () => {
+  const ws = workspace({ '.cursor/hooks.json': CURSOR_EXISTING, '.claude/settings.json': CLAUDE_EXISTING });
+  applyInstall(ws, planInstallAll(ws, ['cursor', 'claude-code', 'copilot'], cmd));
+  applyUninstall(ws, planUninstallAll(ws, ['cursor', 'claude-code', 'copilot']));
+  assert.deepEqual(json(ws, '.cursor/hooks.json'), parse(CURSOR_EXISTING));
+  assert.match(read(ws, '.cursor/hooks.json'), /^\/\/ project hooks/);
+  assert.deepEqual(json(ws, '.claude/settings.json'), JSON.parse(CLAUDE_EXISTING));
+  assert.ok(!fs.existsSync(path.join(ws, '.github/hooks/twokey.json')), 'the Copilot file TwoKey created is gone');
+  assert.ok(!fs.existsSync(path.join(ws, '.twokey/agent-hooks.json')), 'and so is the record');
+  assert.deepEqual(
+    statusAll(ws).map((s) => s.state),
+    ['missing', 'missing', 'missing'],
+  );
+});
+
+test('status says changed when an installed entry was edited (failClosed removed), and uninstall leaves it', () => {
+  const ws = workspace();
+  applyInstall(ws, planInstallAll(ws, ['cursor'], cmd));
+  const text = read(ws, '.cursor/hooks.json').replace('"failClosed": true', '"failClosed": false');
+  fs.writeFileSync(path.join(ws, '.cursor/hooks.json'), text);
+  const [st] = statusAll(ws, ['cursor']);
+  assert.equal(st.state, 'changed');
+  assert.match(st.detail, /beforeShellExecution/);
+  const [plan] = planUninstallAll(ws, ['cursor']);
+  assert.equal(plan.removed, 3);
+  assert.equal(plan.keptChanged, 1);
+});
+
+test('a hook file that is not JSON is refused, never overwritten', () => {
+  assert.throws(() => planInstall('claude-code', '{ "hooks": ', cmd('claude-code')), /not a JSON object/);
+});
+
+test('twokey hooks install --dry-run prints a diff and writes nothing; install, status, uninstall through the CLI', () => {
+  const ws = workspace({ '.claude/settings.json': CLAUDE_EXISTING });
+  const env = { ...process.env, HOME: ws };
+  const dry = spawnSync(process.execPath, [CLI, 'hooks', 'install', '--agent', 'claude-code', '--dry-run', '--cwd', ws], { encoding: 'utf8', env });
+  assert.equal(dry.status, 0, dry.stderr);
+  assert.match(dry.stdout, /^--- a\/\.claude\/settings\.json/m);
+  assert.match(dry.stdout, /^\+ .*hook claude-code/m);
+  assert.match(dry.stdout, /dry run: nothing written/);
+  assert.equal(read(ws, '.claude/settings.json'), CLAUDE_EXISTING);
+
+  const inst = spawnSync(process.execPath, [CLI, 'hooks', 'install', '--agent', 'claude-code', '--cwd', ws], { encoding: 'utf8', env });
+  assert.equal(inst.status, 0, inst.stderr);
+  const installed = json(ws, '.claude/settings.json').hooks.PreToolUse[1].hooks[0].command as string;
+  assert.equal(installed, `${process.execPath} ${CLI} hook claude-code`, 'absolute Node and dist/cli.js');
+
+  const st = spawnSync(process.execPath, [CLI, 'hooks', 'status', '--cwd', ws], { encoding: 'utf8', env });
+  assert.equal(st.status, 1, 'not every agent is installed');
+  assert.match(st.stdout, /^claude-code\s+installed/m);
+  assert.match(st.stdout, /^cursor\s+missing/m);
+
+  const un = spawnSync(process.execPath, [CLI, 'hooks', 'uninstall', '--agent', 'claude-code', '--cwd', ws], { encoding: 'utf8', env });
+  assert.equal(un.status, 0, un.stderr);
+  assert.deepEqual(json(ws, '.claude/settings.json'), JSON.parse(CLAUDE_EXISTING));
+});
