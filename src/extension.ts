@@ -19,6 +19,7 @@ import { socketPathFor, writeRegistration } from './intercept/protocol';
 import { gateHandler, installGateEnvironment } from './intercept/terminalGate';
 import { createCallClassifier } from './core/hooks/classify';
 import { registerAgentHooks } from './ui/agentHooks';
+import { readRecord, statusAll } from './core/hooks/workspaceHooks';
 import { ApprovalPrompt } from './ui/approval';
 import { registerPreviewProvider } from './ui/preview';
 import type { Surface } from './ui/statusBar';
@@ -128,7 +129,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
     ...(unprotected.size
       ? [{ name: 'Terminals opened before TwoKey', state: 'degraded' as const, detail: [...unprotected].map((t) => t.name).join(', ') + ': relaunch them' }]
       : []),
+    ...agentHookSurfaces(workspace),
+    ...(elevation ? [{ name: 'Elevated terminal', state: 'degraded' as const, detail: elevation }] : []),
   ];
+  let elevation: string | undefined;
   const env = new EnvironmentController({ ws, root: workspace, audit, protection, log, surfaces, userPolicy: () => settings.policy });
   context.subscriptions.push(env);
   onPending = (n) => env.setPending(n);
@@ -143,7 +147,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
     ws,
     applyPolicy: () => env.applyPolicy(),
     collection: context.environmentVariableCollection,
-    onElevation: () => env.refresh(),
+    onElevation: (note) => {
+      elevation = note;
+      env.refresh();
+    },
   });
 
   context.subscriptions.push(
@@ -218,6 +225,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
     refreshEnvironment: () => env.refresh(),
     protection,
   };
+}
+
+/**
+ * Each agent's hook: installed, or missing / changed since TwoKey installed it (degraded).
+ * A hook never installed is only "off": not every workspace uses every agent.
+ */
+function agentHookSurfaces(root: string | undefined): Surface[] {
+  if (!root) return [];
+  try {
+    const installed = readRecord(root).agents;
+    return statusAll(root).map((h) => ({
+      name: `Agent hook (${h.agent})`,
+      state: h.state === 'installed' ? 'on' : installed[h.agent] ? h.state : 'off',
+      detail: h.state === 'installed' ? h.file : installed[h.agent] ? `${h.detail}` : 'not installed: TwoKey: Install Agent Hooks',
+    }));
+  } catch {
+    return [];
+  }
 }
 
 async function showEnvironmentPick(env: EnvironmentController, protection: Protection, unprotected: Set<vscode.Terminal>): Promise<void> {

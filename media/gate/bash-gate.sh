@@ -12,6 +12,11 @@
 if [[ -z "${__twokey_installed-}" && -n "${TWOKEY_GATE_JS-}" && $- == *i* ]]; then
   __twokey_installed=1
   __twokey_new_line=0
+  # Variables the policy keeps out of terminals arrive empty: remove them altogether.
+  for __tk_v in ${TWOKEY_MASKED_VARS-}; do
+    [[ -z "${!__tk_v-}" ]] && unset "$__tk_v"
+  done
+  unset __tk_v
   __twokey_last_hist=""
   # The prefilter (__twokey_re) lives next to this file, shared with the zsh and BASH_ENV gates.
   builtin source "${BASH_SOURCE[0]%/*}/prefilter.sh"

@@ -19,6 +19,7 @@ commands:
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (!rest.includes('--batch')) singleShot();
   switch (cmd) {
     case 'check':
       return (await import('./check')).runCheck(rest);
@@ -53,3 +54,16 @@ if (require.main === module) {
     },
   );
 }
+
+/**
+ * A one-shot run checks a line or two: compiling the parser's WebAssembly with V8's optimising
+ * tier costs more (about 0.8 s before exit) than it could ever save. Batch runs keep it.
+ */
+export function singleShot(): void {
+  try {
+    require('node:v8').setFlagsFromString('--liftoff-only');
+  } catch {
+    /* an embedder that refuses the flag: only slower */
+  }
+}
+

@@ -133,6 +133,12 @@ export async function runGate(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // One check per process: skip V8's optimising WebAssembly tier (see src/cli/main.ts singleShot).
+  try {
+    require('node:v8').setFlagsFromString('--liftoff-only');
+  } catch {
+    /* only slower */
+  }
   runGate(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {

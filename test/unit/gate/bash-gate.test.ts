@@ -73,3 +73,25 @@ test('variables assigned on the line and paths as command words are sent', () =>
   const { calls } = runBash(['D=/tmp/twokey-none; /bin/rm -rf $D']);
   assert.equal(calls.length, 1);
 });
+
+test('variables the policy keeps out of terminals are unset, not just empty', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-gate-'));
+  const r = spawnSync('bash', ['--norc', '--noprofile', '-i'], {
+    cwd: dir,
+    input: 'echo "${PROD_DB_PASSWORD+set}|${KEEP+set}" > out.txt\n',
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      PROMPT_COMMAND: `source '${GATE}'`,
+      TWOKEY_NODE: '/bin/bash',
+      TWOKEY_GATE_JS: HELPER,
+      FAKE_GATE_LOG: path.join(dir, 'calls.log'),
+      TWOKEY_MASKED_VARS: 'PROD_DB_PASSWORD KEEP',
+      PROD_DB_PASSWORD: '',
+      KEEP: 'elevated-value',
+    },
+  });
+  assert.equal(r.status, 0);
+  assert.equal(fs.readFileSync(path.join(dir, 'out.txt'), 'utf8').trim(), '|set', 'the masked one is gone; a real value stays');
+});
