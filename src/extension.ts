@@ -136,6 +136,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   const env = new EnvironmentController({ ws, root: workspace, audit, protection, log, surfaces, userPolicy: () => settings.policy });
   context.subscriptions.push(env);
   onPending = (n) => env.setPending(n);
+  // Observation and tasks: what ran with no decision (a shell without a gate, a process task).
+  {
+    const { RecentDecisions } = await import('./core/recent');
+    const { registerObservation } = await import('./intercept/observe');
+    const { registerTaskChecks } = await import('./intercept/tasks');
+    const recent = new RecentDecisions();
+    decisions.onDecided = (command) => recent.note(command);
+    const watchDeps = { engine: { check: (r: Parameters<Engine['check']>[0]) => engine.check(r) }, audit, log, workspaceRoot: root, recentDecision: (c: string) => recent.has(c) };
+    registerObservation(context, { ...watchDeps, settleMs: (settings.decisionTimeoutSeconds + 5) * 1000 });
+    registerTaskChecks(context, { ...watchDeps, paused: () => !!protection.paused() });
+  }
   // Credential and guard files (keep or revert, a loosened policy waits for a person) and
   // variables kept out of terminals. Imported here so this wiring stays one block.
   const { registerCredentialWatch } = await import('./ui/credentialWatch');

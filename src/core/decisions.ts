@@ -7,7 +7,12 @@ import type { CheckRequest, Source, Verdict } from './types';
 import { maskSecrets } from './redact';
 import type { Protection } from './protection';
 
-export type Answer = 'allow' | 'deny' | 'timed-out' | 'withdrawn';
+export type Answer = 'allow' | 'deny' | 'timed-out' | 'withdrawn' | Replaced;
+
+/** The person chose a safer alternative, which TwoKey carried out or started instead. */
+export interface Replaced {
+  replaced: string;
+}
 
 export interface ApprovalAsk {
   command: string;
@@ -18,6 +23,8 @@ export interface ApprovalAsk {
   cwd?: string;
   workspaceRoot?: string;
   env?: Record<string, string | undefined>;
+  /** Runs a safer command in place of this one where the door allows it (a terminal). */
+  runInstead?: (command: string) => void;
 }
 
 export interface Approver {
@@ -33,6 +40,8 @@ export interface AuditSink {
 }
 
 export interface DecisionRequest extends CheckRequest {
+  /** Runs a safer command in place of this one (terminal doors). */
+  runInstead?: (command: string) => void;
   source: Source;
   /** In words, for the person: "terminal 'bash' (pid 123)". */
   origin: string;
@@ -58,6 +67,8 @@ export class DecisionService {
     private readonly audit: () => AuditSink | undefined,
     private readonly onError: (msg: string) => void = () => undefined,
     private readonly protection?: Protection,
+    /** Told the command line of every decision made (observation: did this line get one?). */
+    public onDecided?: (command: string) => void,
   ) {}
 
   async decide(req: DecisionRequest): Promise<DecisionResult> {
@@ -95,13 +106,22 @@ export class DecisionService {
           cwd: req.cwd,
           workspaceRoot: req.workspaceRoot,
           env: req.env,
+          runInstead: req.runInstead,
         });
       } catch (err) {
         // No prompt means no second key: refuse, and say so on the record.
         this.onError(`[approval] could not ask a person: ${err instanceof Error ? err.message : String(err)}`);
         answer = 'failed';
       }
-      if (answer === 'failed') {
+      if (typeof answer === 'object') {
+        result = {
+          decision: 'deny',
+          message: refusal(req.command, verdict, `the person chose a safer alternative instead: ${answer.replaced}`),
+          verdict,
+          outcome: 'denied',
+          decidedBy: 'human',
+        };
+      } else if (answer === 'failed') {
         result = {
           decision: 'deny',
           message: refusal(req.command, verdict, 'TwoKey could not show its approval prompt to ask a person'),
@@ -136,6 +156,11 @@ export class DecisionService {
     // Harmless commands are not worth a record; everything with a risk, and every ask, is.
     if (verdict.risk !== 'none' || verdict.decision !== 'allow') {
       await this.record(req, result, Date.now() - started);
+    }
+    try {
+      this.onDecided?.(req.command);
+    } catch {
+      /* an observer never changes a decision */
     }
     return result;
   }

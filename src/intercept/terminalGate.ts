@@ -104,6 +104,8 @@ export function gateHandler(
       workspaceRoot: workspaceRoot(),
       signal,
       verdict,
+      // A safer command chosen in the prompt goes to the same terminal, through the gate again.
+      runInstead: term && req.source === 'terminal' ? (cmd) => setTimeout(() => term.sendText(cmd, true), 300) : undefined,
     });
     return { decision: r.decision, message: r.message, outcome: r.outcome, decidedBy: r.decidedBy };
   };

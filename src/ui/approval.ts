@@ -10,6 +10,9 @@ import { maskSecrets } from '../core/redact';
 import { environmentLabel, whatItDoes, type Answer, type ApprovalAsk } from '../core/decisions';
 import { computePreview } from '../core/preview';
 import type { PreviewService } from './preview';
+import { saferAlternatives, type Alternative } from '../core/alternatives';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export type ApprovalRequest = ApprovalAsk;
 
@@ -88,9 +91,12 @@ export class ApprovalPrompt {
     let pick: string | undefined;
     try {
       // "Show details" closes a modal like any button: open the preview beside, then ask again.
+      const alternatives = saferAlternatives(req.command, v).filter((a) => a.kind === 'trash' || req.runInstead);
       for (;;) {
-        const buttons = this.previews ? [ALLOW_ONCE, SHOW_DETAILS, DENY] : [ALLOW_ONCE, DENY];
+        const buttons = [ALLOW_ONCE, ...alternatives.map((a) => a.label), ...(this.previews ? [SHOW_DETAILS] : []), DENY];
         pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
+        const alt = alternatives.find((a) => a.label === pick);
+        if (alt) return { replaced: await carryOut(alt, req) };
         if (pick !== SHOW_DETAILS || !this.previews) break;
         const preview = await computePreview(v, { command: req.command, cwd: req.cwd, workspaceRoot: req.workspaceRoot, env: req.env }, { timeLimitMs: 3000 });
         await this.previews.showPreview(preview, requestId);
@@ -120,3 +126,28 @@ function oneLine(s: string, max: number): string {
   const flat = s.replace(/\s*\n\s*/g, ' ⏎ ');
   return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }
+
+/** Does what the person chose instead, and says what was done. */
+async function carryOut(alt: Alternative, req: ApprovalRequest): Promise<string> {
+  if (alt.kind === 'command') {
+    req.runInstead?.(alt.command);
+    return `TwoKey ran \`${alt.command}\` in the same terminal`;
+  }
+  const done: string[] = [];
+  for (const p of alt.paths) {
+    if (!fs.existsSync(p)) continue;
+    try {
+      await vscode.workspace.fs.delete(vscode.Uri.file(p), { recursive: true, useTrash: true });
+      done.push(`${p} is in the system trash`);
+    } catch {
+      // No system trash here (a remote or headless host): keep it in the workspace's own.
+      const bin = path.join(req.workspaceRoot ?? path.dirname(p), '.twokey', 'trash', new Date().toISOString().replace(/[:.]/g, '-'));
+      fs.mkdirSync(bin, { recursive: true });
+      const dest = path.join(bin, path.basename(p));
+      fs.renameSync(p, dest);
+      done.push(`${p} was moved to ${dest}`);
+    }
+  }
+  return done.length ? done.join('; ') : 'nothing was left to move';
+}
+

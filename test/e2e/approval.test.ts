@@ -64,7 +64,7 @@ for (const version of VERSIONS) {
       fs.mkdirSync(path.join(ws, 'work', 'draft'), { recursive: true });
       fs.writeFileSync(path.join(ws, 'work', 'notes.md'), '# not committed\n');
       fs.writeFileSync(path.join(ws, 'work', 'draft', 'idea.ts'), 'export {};\n');
-      for (const d of ['victim', 'q1', 'p1', 'p2', 'd1']) {
+      for (const d of ['victim', 'q1', 'p1', 'p2', 'd1', 't1']) {
         fs.mkdirSync(path.join(ws, d), { recursive: true });
         fs.writeFileSync(path.join(ws, d, 'keep.txt'), d);
       }
@@ -117,6 +117,26 @@ for (const version of VERSIONS) {
       await clickDialogButton(page, 'Allow once');
       await answerInputBox(page, 'production');
       await waitUntil('the folder to go', () => !fs.existsSync(path.join(ws, 'victim')));
+    });
+
+    it('offers safer alternatives: the trash instead of rm -rf, --force-with-lease instead of --force', async () => {
+      await typeInTerminal(page, 'rm -rf t1');
+      await waitForDialog(page);
+      await clickDialogButton(page, 'Move to trash instead');
+      await waitUntil('t1 to leave the workspace', () => !fs.existsSync(path.join(ws, 't1')));
+      const bin = path.join(ws, '.twokey', 'trash');
+      const kept = fs.existsSync(bin) && fs.readdirSync(bin).some((d) => fs.existsSync(path.join(bin, d, 't1', 'keep.txt')));
+      const home = process.env.HOME ?? '';
+      const systemTrash = fs.existsSync(path.join(home, '.local', 'share', 'Trash', 'files', 't1'));
+      assert.ok(kept || systemTrash, 'the folder can be restored from a trash');
+      await waitUntil('the refusal that names the alternative', async () =>
+        /safer alternative/.test((await terminalText(page)).replace(/\n/g, '')));
+
+      await typeInTerminal(page, 'git push --force origin main');
+      await waitForDialog(page);
+      await clickDialogButton(page, 'Use --force-with-lease');
+      await waitUntil('the safer push to be run and recorded', () =>
+        records(ws).some((r) => r.command === 'git push --force-with-lease origin main'), 30_000);
     });
 
     it('two queued requests are shown one at a time, with the count on the badge', async () => {
