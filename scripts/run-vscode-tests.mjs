@@ -25,6 +25,15 @@ if (tier === 'integration') {
   run(process.execPath, ['out/test/support/run-integration.js']);
 } else {
   run('npm', ['run', '--silent', 'package']);
+  // The VSIX carries only what the extension needs at run time.
+  const ls = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { encoding: 'utf8' });
+  const files = ls.stdout.split('\n').filter(Boolean);
+  const stray = files.filter((f) => !/^(dist\/[^/]+\.(js|wasm)|media\/.+|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/.test(f));
+  if (ls.status !== 0 || files.length === 0 || stray.length) {
+    console.error(`vsce ls: unexpected files in the package: ${stray.join(', ') || ls.stderr}`);
+    process.exit(1);
+  }
+  console.log(`vsce ls: ${files.length} files, all run-time files`);
   const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
   run(process.execPath, ['--test', '--test-concurrency=1', 'out/test/e2e/'], { TWOKEY_VSIX: `${process.cwd()}/twokey-${version}.vsix` });
 }
