@@ -108,20 +108,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
       if (unprotected.delete(t)) env.refresh();
     }),
   );
-  if (settings.gateEnabled) {
-    installGateEnvironment(context.environmentVariableCollection, {
-      socketPath,
-      secret,
-      gateScript: context.asAbsolutePath(path.join('media', 'gate', 'bash-gate.sh')),
-      gateHelper: context.asAbsolutePath(path.join('dist', 'gate.js')),
-      deadlineSeconds: settings.decisionTimeoutSeconds,
-      zshDir: context.asAbsolutePath(path.join('media', 'gate', 'zsh')),
-      bashEnvScript: context.asAbsolutePath(path.join('media', 'gate', 'bash-env.sh')),
-      shims: { dir: path.join(stateDir, 'shims'), names: settings.shims },
-    });
-  } else {
-    context.environmentVariableCollection.clear();
-  }
+  // The gates go into the environment of every new terminal; turning them off (a machine
+  // setting) takes them out of new terminals at once, and the badge shows it.
+  const applyGates = () => {
+    if (settings.gateEnabled) {
+      installGateEnvironment(context.environmentVariableCollection, {
+        socketPath,
+        secret,
+        gateScript: context.asAbsolutePath(path.join('media', 'gate', 'bash-gate.sh')),
+        gateHelper: context.asAbsolutePath(path.join('dist', 'gate.js')),
+        deadlineSeconds: settings.decisionTimeoutSeconds,
+        zshDir: context.asAbsolutePath(path.join('media', 'gate', 'zsh')),
+        bashEnvScript: context.asAbsolutePath(path.join('media', 'gate', 'bash-env.sh')),
+        shims: { dir: path.join(stateDir, 'shims'), names: settings.shims },
+      });
+    } else {
+      context.environmentVariableCollection.clear();
+    }
+  };
+  applyGates();
 
   const surfaces = (): Surface[] => [
     { name: 'Terminal gate (bash)', state: settings.gateEnabled ? 'on' : 'off', detail: settings.gateEnabled ? undefined : 'twokey.gate.enabled is off' },
@@ -207,6 +212,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
       await audit?.append({ source: 'editor', command: 'TwoKey: Resume Protection', decision: 'allowed', decidedBy: 'human', risk: 'none', rules: ['guard.resume'] });
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('twokey.gate.enabled') || e.affectsConfiguration('twokey.shims') || e.affectsConfiguration('twokey.decisionTimeoutSeconds')) {
+        applyGates();
+        env.refresh();
+      }
       if (e.affectsConfiguration('twokey.policy')) env.applyPolicy();
       else if (settings.changed(e)) env.refresh();
     }),

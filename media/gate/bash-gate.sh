@@ -65,6 +65,8 @@ if [[ -z "${__twokey_installed-}" && -n "${TWOKEY_GATE_JS-}" && $- == *i* ]]; th
     fi
     return 0
   }
+  # The gate's functions cannot be redefined or unset for the rest of this shell.
+  readonly -f __twokey_trap __twokey_check_line __twokey_status __twokey_risky 2>/dev/null
   trap '__twokey_trap "$_"' DEBUG
   # extdebug lets the trap skip a command; set here, at the first prompt, not in a startup file.
   shopt -s extdebug

@@ -12,7 +12,7 @@
 __twokey_words='rm|rmdir|unlink|shred|dd|mkfs[.[:alnum:]]*|wipefs|fdisk|parted|truncate|chmod|chown|chattr|mv|cp|tee|ln|install|rsync|find|xargs|parallel|git|psql|pg_restore|pg_dump|mysql|mariadb|mysqladmin|sqlite3|sqlcmd|clickhouse|clickhouse-client|dropdb|dropuser|mongo|mongosh|redis-cli|prisma|drizzle-kit|rails|rake|bin/rails|manage\.py|django-admin|supabase|sequelize|knex|typeorm|aws|gcloud|gsutil|bq|az|doctl|oci|terraform|tofu|terragrunt|pulumi|cdk|kubectl|k|oc|helm|kustomize|railway|fly|flyctl|heroku|vercel|netlify|render|neonctl|pscale|curl|wget|http|https|xh|gh|docker|docker-compose|podman|nerdctl|eval|exec|sudo|doas|su|env|command|builtin|nohup|nice|ionice|timeout|time|watch|bash|sh|zsh|dash|ksh|fish|python[0-9.]*|node|nodejs|perl|ruby|deno|bun|php|base64|openssl|export|declare|typeset|alias|source|claude|cursor-agent|codex|gemini|copilot|aider|ssh-keygen|npm|npx|pnpm|yarn|kill|pkill|killall|systemctl|crontab|fc|r|coproc|git-filter-repo|bfg|make|just|task|noglob|nocorrect|autoload|zmodload|functions|unfunction|trap|setopt|unsetopt|enable|disable'
 __twokey_nl='
 '
-__twokey_re="(^|[;&|(){}!]|${__twokey_nl}|(^|[^[:alnum:]_])(then|do|else|elif|if|while|until)[[:space:]])[[:space:]]*([[:alnum:]_]+=[^[:space:]]*[[:space:]]+)*((${__twokey_words})([^[:alnum:]_.-]|\$)|[\\/.~=\$\"\'])|[\$][(]|\`|[<>][(]|\.env|\.twokey|hooks\.json|\.claude|\.cursor|\.github/hooks|\.aws|\.kube|\.ssh"
+__twokey_re="(^|[;&|(){}!]|${__twokey_nl}|(^|[^[:alnum:]_])(then|do|else|elif|if|while|until)[[:space:]])[[:space:]]*([[:alnum:]_]+=[^[:space:]]*[[:space:]]+)*((${__twokey_words})([^[:alnum:]_.-]|\$)|[\\/.~=\$\"\'])|[\$][(]|\`|[<>][(]|\.env|\.twokey|hooks\.json|\.claude|\.cursor|\.github/hooks|\.aws|\.kube|\.ssh|__twokey|__vsc_|TRAPDEBUG|extdebug|TWOKEY_|PROMPT_COMMAND|BASH_ENV|ZDOTDIR"
 if [ -n "${TWOKEY_GATE_PATTERN-}" ]; then __twokey_re=$TWOKEY_GATE_PATTERN; fi
 
 # $1: a command line. Returns 0 when the engine should see it, 1 when it is plainly harmless.
@@ -20,7 +20,7 @@ __twokey_risky() {
   if [ -z "${TWOKEY_GATE_PATTERN-}" ]; then
     case $1 in
       *[\;\&\|\(\)\{\}\!\$\`\<\>=\\\"\'~]* | *"$__twokey_nl"*) ;;
-      *.env* | *.twokey* | *hooks.json* | *.claude* | *.cursor* | *.github/hooks* | *.aws* | *.kube* | *.ssh*) return 0 ;;
+      *.env* | *.twokey* | *hooks.json* | *.claude* | *.cursor* | *.github/hooks* | *.aws* | *.kube* | *.ssh* | *__twokey* | *__vsc_* | *TRAPDEBUG* | *extdebug* | *TWOKEY_* | *PROMPT_COMMAND* | *BASH_ENV* | *ZDOTDIR*) return 0 ;;
       *)
         __twokey_w=${1#"${1%%[![:space:]]*}"}
         __twokey_w=${__twokey_w%%[[:space:]]*}

@@ -59,14 +59,11 @@ describe('observation and tasks', function () {
     const a = await api();
     const dir = victim('observe-victim');
     assert.notEqual(a.engine.check({ command: `rm -rf ${dir}`, cwd: ws(), workspaceRoot: ws(), home: os.homedir(), env: process.env }).decision, 'allow');
-    // strictEnv with a bare environment: the closest to a terminal TwoKey did not prepare.
-    const t = vscode.window.createTerminal({
-      name: 'twokey-ungated',
-      shellPath: '/bin/bash',
-      cwd: ws(),
-      strictEnv: true,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color' },
-    });
+    // A shell without a gate: the gates are switched off (a machine setting), so new
+    // terminals start without them; shell integration still reports what runs.
+    await vscode.workspace.getConfiguration('twokey').update('gate.enabled', false, vscode.ConfigurationTarget.Global);
+    await new Promise((r) => setTimeout(r, 500));
+    const t = vscode.window.createTerminal({ name: 'twokey-ungated', shellPath: '/bin/bash', cwd: ws() });
     const seen: string[] = [];
     const subs = [
       vscode.window.onDidStartTerminalShellExecution((e) => e.terminal === t && seen.push(`start ${e.execution.commandLine.value}`)),
@@ -75,9 +72,6 @@ describe('observation and tasks', function () {
     try {
       await waitFor('shell integration in the ungated terminal', () => t.shellIntegration !== undefined, 20_000);
       const before = records(a).length;
-      // Even strictEnv terminals get the gate (VS Code applies the collection through shell
-      // integration), so take a path around it: neuter the gate's check in this shell.
-      t.sendText('__twokey_check_line() { return 0; }');
       t.sendText(`rm -rf ${dir}`);
       const rec = await waitFor(() => `an observed record (events: ${seen.join(' | ') || 'none'}; dir exists: ${fs.existsSync(dir)})`, () =>
         records(a)
@@ -94,6 +88,8 @@ describe('observation and tasks', function () {
       for (const s of subs) s.dispose();
       t.dispose();
       fs.rmSync(dir, { recursive: true, force: true });
+      await vscode.workspace.getConfiguration('twokey').update('gate.enabled', undefined, vscode.ConfigurationTarget.Global);
+      await new Promise((r) => setTimeout(r, 500));
     }
   });
 

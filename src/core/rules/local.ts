@@ -159,7 +159,9 @@ function guardHits(c: SimpleCommand, paths: Word[]): RuleHit[] {
       }
     }
   }
-  if ((c.name === 'trap' && c.args.some((a) => a.value === 'DEBUG') && c.args.some((a) => a.value === '-' || a.value === "''" || a.value === '')) || (c.name === 'set' && c.args.some((a) => a.value === '+T'))) {
+  const unsetsGate = c.name === 'unset' && c.args.some((a) => a.value === '-f') && c.args.some((a) => /^(?:__twokey|__vsc_)/.test(a.value));
+  const noExtdebug = c.name === 'shopt' && c.args.some((a) => a.value === '-u') && c.args.some((a) => a.value === 'extdebug');
+  if ((c.name === 'trap' && c.args.some((a) => a.value === 'DEBUG')) || (c.name === 'set' && c.args.some((a) => a.value === '+T')) || unsetsGate || noExtdebug) {
     hits.push(hit('guard.policy-edit', 'guard-config', 'high', `${c.name} ${c.args.map((a) => a.value).join(' ')} removes the shell hook TwoKey uses to check commands`));
   }
   return hits;

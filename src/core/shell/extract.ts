@@ -130,6 +130,15 @@ function walk(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, extraRedirects?
     case 'heredoc_start':
     case 'heredoc_end':
       return;
+    case 'function_definition': {
+      // Redefining the gate's own functions (or VS Code's, which it calls) switches it off.
+      const name = node.childForFieldName('name')?.text ?? '';
+      if (/^(?:__twokey|__vsc_|TRAPDEBUG$|preexec$)/.test(name)) {
+        ctx.out.unanalysable.push({ reason: `it redefines ${name}, a function the TwoKey shell gate relies on`, text: node.text.slice(0, 200) });
+      }
+      for (const child of node.namedChildren) if (child) walk(child, ctx);
+      return;
+    }
     default: {
       checkBudget(ctx);
       let first = true;

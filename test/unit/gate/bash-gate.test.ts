@@ -95,3 +95,10 @@ test('variables the policy keeps out of terminals are unset, not just empty', ()
   assert.equal(r.status, 0);
   assert.equal(fs.readFileSync(path.join(dir, 'out.txt'), 'utf8').trim(), '|set', 'the masked one is gone; a real value stays');
 });
+
+test("the gate's functions cannot be redefined to switch it off", () => {
+  const { dir, out } = runBash(['__twokey_check_line() { return 0; }', 'rm -rf /tmp/twokey-none; echo ran > ran.txt', 'echo "rc=$?" > rc.txt']);
+  assert.match(out, /readonly function/);
+  assert.ok(!fs.existsSync(path.join(dir, 'ran.txt')), 'the gate still refused the next line');
+  assert.equal(fs.readFileSync(path.join(dir, 'rc.txt'), 'utf8').trim(), 'rc=130');
+});
