@@ -18,7 +18,6 @@ import { parseHookInput } from '../core/hooks/parse';
 import { formatAnswer, type HookOutcome } from '../core/hooks/format';
 import { classifyCall, describeCall, mayMatter, needsShellEngine, type CallClassifierDeps } from '../core/hooks/classify';
 import type { Verdict } from '../core/types';
-import type { GateRequest, GateResponse } from '../intercept/protocol';
 
 const USAGE = `usage: twokey hook ${AGENTS.join('|')}   (the agent's hook JSON on stdin)`;
 const MAX_INPUT = 8 * 1024 * 1024;
@@ -61,41 +60,8 @@ function brokerWaitMs(): number {
   return (Number(process.env.TWOKEY_HOOK_WAIT_SECONDS) || Number(process.env.TWOKEY_DEADLINE_SECONDS) || 120) * 1000 + 5000;
 }
 
-/**
- * One request on the broker socket; undefined when it cannot be reached or does not answer.
- * (Not gate-client's askBroker: that module runs the gate when it is the main module, and in
- * the CLI bundle it would be.)
- */
-async function askBroker(req: GateRequest, socketPath: string, timeoutMs: number): Promise<GateResponse | undefined> {
-  const net = await import('node:net');
-  const { LineReader } = await import('../intercept/protocol');
-  return new Promise((resolve) => {
-    let done = false;
-    const sock = net.createConnection(socketPath);
-    const finish = (r: GateResponse | undefined) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      sock.destroy();
-      resolve(r);
-    };
-    const timer = setTimeout(() => finish(undefined), timeoutMs);
-    const reader = new LineReader((line) => {
-      try {
-        finish(JSON.parse(line) as GateResponse);
-      } catch {
-        finish(undefined);
-      }
-    });
-    sock.on('connect', () => sock.write(JSON.stringify(req) + '\n'));
-    sock.on('data', (d) => reader.push(d));
-    sock.on('error', () => finish(undefined));
-    sock.on('close', () => finish(undefined));
-  });
-}
-
 async function viaBroker(call: AgentCall): Promise<HookOutcome | undefined> {
-  const { findRegistration, PROTOCOL_VERSION } = await import('../intercept/protocol');
+  const { askBroker, findRegistration, PROTOCOL_VERSION } = await import('../intercept/protocol');
   let reg;
   for (const d of [call.cwd, ...call.roots]) if ((reg = findRegistration(d))) break;
   if (!reg) return undefined;

@@ -10,8 +10,7 @@
  * exits 126. When the broker cannot be reached, it classifies the line itself with the same
  * engine and refuses anything that is not plainly harmless, saying why.
  */
-import * as net from 'node:net';
-import { LineReader, PROTOCOL_VERSION, type GateRequest, type GateResponse } from './protocol';
+import { askBroker, PROTOCOL_VERSION, type GateResponse } from './protocol';
 import type { Source } from '../core/types';
 import { argvToLine } from './argv';
 import { pickSignalVariables } from '../core/environment/snapshot';
@@ -56,33 +55,6 @@ export function shareableEnv(env: NodeJS.ProcessEnv): Record<string, string> {
     out[k] = v;
   }
   return out;
-}
-
-/** Ask the broker; resolves undefined when it cannot be reached or does not answer. */
-export function askBroker(req: GateRequest, socketPath: string, timeoutMs: number): Promise<GateResponse | undefined> {
-  return new Promise((resolve) => {
-    let done = false;
-    const finish = (r: GateResponse | undefined) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      sock.destroy();
-      resolve(r);
-    };
-    const sock = net.createConnection(socketPath);
-    const timer = setTimeout(() => finish(undefined), timeoutMs);
-    const reader = new LineReader((line) => {
-      try {
-        finish(JSON.parse(line) as GateResponse);
-      } catch {
-        finish(undefined);
-      }
-    });
-    sock.on('connect', () => sock.write(JSON.stringify(req) + '\n'));
-    sock.on('data', (d) => reader.push(d));
-    sock.on('error', () => finish(undefined));
-    sock.on('close', () => finish(undefined));
-  });
 }
 
 async function offlineVerdict(args: Args): Promise<GateResponse> {

@@ -112,6 +112,15 @@ async function report(
     `TwoKey: \`${shown}\` ran without a decision in ${o.where} (${rules}, ${v.risk} risk, ${v.environment}). ` +
       `Nobody was asked; check what it did. Use a bash or zsh terminal that TwoKey guards.`,
   );
+  await recordObserved(deps, { ...o, reason }, v);
+}
+
+/** An `observed` record: something destructive ran (or started) with no decision. */
+export async function recordObserved(
+  deps: Pick<ObservationDeps, 'audit' | 'log'>,
+  o: { command: string; cwd?: string; source: Source; terminal?: string; reason: string },
+  v: Verdict,
+): Promise<void> {
   try {
     await deps.audit?.append({
       source: o.source,
@@ -123,7 +132,7 @@ async function report(
       rules: v.rules,
       decision: 'observed',
       decidedBy: 'policy',
-      reason,
+      reason: o.reason,
       terminal: o.terminal,
     });
   } catch (err) {

@@ -5,6 +5,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Source } from '../core/types';
@@ -129,4 +130,31 @@ function isAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Ask the broker; resolves undefined when it cannot be reached or does not answer. */
+export function askBroker(req: GateRequest, socketPath: string, timeoutMs: number): Promise<GateResponse | undefined> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (r: GateResponse | undefined) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(r);
+    };
+    const sock = net.createConnection(socketPath);
+    const timer = setTimeout(() => finish(undefined), timeoutMs);
+    const reader = new LineReader((line) => {
+      try {
+        finish(JSON.parse(line) as GateResponse);
+      } catch {
+        finish(undefined);
+      }
+    });
+    sock.on('connect', () => sock.write(JSON.stringify(req) + '\n'));
+    sock.on('data', (d) => reader.push(d));
+    sock.on('error', () => finish(undefined));
+    sock.on('close', () => finish(undefined));
+  });
 }

@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import type { CheckRequest, Verdict } from '../core/types';
 import type { AuditEntry } from '../core/audit';
 import { whatItDoes } from '../core/decisions';
-import { handledTaskExecutions, taskCommandLine } from './observe';
+import { handledTaskExecutions, recordObserved, taskCommandLine } from './observe';
 
 export interface TaskCheckDeps {
   engine: { check(req: CheckRequest): Verdict };
@@ -119,23 +119,7 @@ export function registerTaskChecks(context: vscode.ExtensionContext, deps: TaskC
           `TwoKey: stopped task '${task.name}' (${rules}, ${v.risk} risk, ${v.environment}): it runs \`${c.line.command.slice(0, 120)}\` and nobody decided. ` +
             (pid === undefined ? 'It was stopped as it started.' : 'Its process had already started: check what it did.'),
         );
-        try {
-          await deps.audit?.append({
-            source: 'task',
-            command: c.line.command,
-            cwd: c.line.cwd,
-            environment: v.environment,
-            evidence: v.evidence,
-            risk: v.risk,
-            rules: v.rules,
-            decision: 'observed',
-            decidedBy: 'policy',
-            reason,
-            terminal: task.name,
-          });
-        } catch (err) {
-          deps.log.warn(`[audit] could not record a stopped task: ${String(err)}`);
-        }
+        await recordObserved(deps, { source: 'task', command: c.line.command, cwd: c.line.cwd, reason, terminal: task.name }, v);
       });
     }),
   );
