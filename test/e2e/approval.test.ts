@@ -3,7 +3,7 @@
  * of what would be lost, typed confirmation, queued requests, the deadline, a pause that
  * expires, and a development delete allowed once and asked again.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -75,6 +75,14 @@ for (const version of VERSIONS) {
       page = await openWorkbench(browser, server, ws);
       await statusBadge(page);
       await newTerminal(page);
+    });
+
+    // A failed step must not leave a modal that blocks every later one.
+    afterEach(async () => {
+      for (let i = 0; i < 3 && page && (await page.locator('.monaco-dialog-box').count()) > 0; i++) {
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(300);
+      }
     });
 
     after(async () => {

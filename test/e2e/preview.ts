@@ -105,7 +105,8 @@ export async function waitForPreviewText(page: Page, pattern: RegExp, timeout = 
   let last = '';
   for (;;) {
     try {
-      last = (await previewEditor(page).innerText({ timeout: 2_000 })).replace(/\u00a0/g, ' ');
+      // Word wrap splits long lines on screen: match on the text with whitespace collapsed.
+      last = (await previewEditor(page).innerText({ timeout: 2_000 })).replace(/[\s\u00a0]+/g, ' ');
       if (pattern.test(last)) return last;
     } catch {
       /* the editor is still opening */

@@ -3,7 +3,7 @@
  * server, the workbench in Chromium, `rm -rf` in a bash terminal held until the modal is
  * answered. Runs on every VS Code version the harness carries.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -41,6 +41,14 @@ for (const version of VERSIONS) {
       server = await startServer({ version, extensionsDir: ext });
       browser = await launchBrowser();
       page = await openWorkbench(browser, server, workspace);
+    });
+
+    // A failed step must not leave a modal that blocks every later one.
+    afterEach(async () => {
+      for (let i = 0; i < 3 && page && (await page.locator('.monaco-dialog-box').count()) > 0; i++) {
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(300);
+      }
     });
 
     after(async () => {
@@ -98,6 +106,26 @@ for (const version of VERSIONS) {
       assert.ok(rec, 'a record of the decision');
       assert.equal(rec.decision, 'denied');
       assert.equal(rec.decidedBy, 'human');
+    });
+
+    it('a refused bash line runs nothing: `echo ok && rm -rf` and `bash -c` are held whole', async () => {
+      const started = Date.now();
+      await typeInTerminal(page, 'echo ok > ok.txt && rm -rf victim');
+      const text = await waitForDialog(page);
+      console.log(`      (Enter to modal, including typing: ${Date.now() - started} ms)`);
+      assert.match(text, /rm -rf victim/);
+      await clickDialogButton(page, 'Deny');
+      await typeInTerminal(page, 'bash -c "rm -rf victim"');
+      const hidden = await waitForDialog(page);
+      assert.match(hidden, /rm -rf victim/);
+      await clickDialogButton(page, 'Deny');
+      await typeInTerminal(page, 'echo "rc=$?" > rc2.txt');
+      await waitUntil('the exit code', () => fs.existsSync(path.join(workspace, 'rc2.txt')));
+      assert.equal(fs.readFileSync(path.join(workspace, 'rc2.txt'), 'utf8').trim(), 'rc=130');
+      assert.ok(!fs.existsSync(path.join(workspace, 'ok.txt')), 'the echo before the refused rm never ran');
+      assert.ok(fs.existsSync(path.join(workspace, 'victim', 'data.txt')));
+      const audit = fs.readFileSync(path.join(workspace, '.twokey', 'audit.jsonl'), 'utf8');
+      assert.match(audit, /"command":"bash -c \\"rm -rf victim\\""[^\n]*"decision":"denied"/);
     });
 
     it('Allow once (with the typed environment name) lets exactly that command run', async () => {

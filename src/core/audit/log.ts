@@ -52,7 +52,7 @@ export interface ReadOptions {
 }
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
-export const GITIGNORE_TEXT = '# Written by TwoKey: the audit log stays out of version control (setting twokey.audit.gitignore).\naudit*.jsonl\naudit.lock*\n';
+export const GITIGNORE_TEXT = '# Written by TwoKey: the audit log and what "Move to trash instead" kept stay out of version control (setting twokey.audit.gitignore).\naudit*.jsonl\naudit.lock*\ntrash/\n';
 /** Rule id of the record written when verification finds a broken chain. */
 export const TAMPER_RULE = 'audit.chain-broken';
 
