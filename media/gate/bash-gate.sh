@@ -31,8 +31,9 @@ if [[ -z "${__twokey_installed-}" && -n "${TWOKEY_GATE_JS-}" && $- == *i* ]]; th
 
   __twokey_trap() {
     local __tk_status=$? __tk_arg="$1"
-    # Only the user's own line: skip VS Code's prompt functions and any function body.
-    if (( ${#FUNCNAME[@]} <= 1 )); then
+    # Only the user's own line: skip VS Code's prompt functions, any function body, and this
+    # file's own statements when PROMPT_COMMAND sources it at top level.
+    if (( ${#FUNCNAME[@]} <= 1 )) && [[ "${BASH_SOURCE[1]-}" != "${BASH_SOURCE[0]}" ]]; then
       local __tk_line="" __tk_hist=""
       if [[ $__twokey_new_line == 1 ]]; then
         __twokey_new_line=0

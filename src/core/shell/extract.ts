@@ -118,9 +118,14 @@ function walk(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, extraRedirects?
     case 'redirected_statement':
       walkRedirected(node, ctx, stdin);
       return;
-    case 'variable_assignment':
+    case 'variable_assignment': {
+      const name = node.childForFieldName('name')?.text ?? '';
+      if (name.startsWith('__twokey')) {
+        ctx.out.unanalysable.push({ reason: `it changes ${name}, the TwoKey shell gate's own state`, text: node.text.slice(0, 200) });
+      }
       assign(node, ctx);
       return;
+    }
     case 'declaration_command':
     case 'unset_command':
       walkDeclaration(node, ctx);

@@ -13,6 +13,8 @@ test('switching the gate off is asked', async () => {
     'unset -f __twokey_trap',
     'unset PROMPT_COMMAND',
     'export BASH_ENV=/dev/null',
+    '__twokey_new_line=0',
+    '__twokey_last_hist="$(history 1)"; rm -rf src',
   ]) {
     const v = await check(c);
     assert.notEqual(v.decision, 'allow', c);

@@ -102,3 +102,28 @@ test("the gate's functions cannot be redefined to switch it off", () => {
   assert.ok(!fs.existsSync(path.join(dir, 'ran.txt')), 'the gate still refused the next line');
   assert.equal(fs.readFileSync(path.join(dir, 'rc.txt'), 'utf8').trim(), 'rc=130');
 });
+
+test('with the real helper and engine, the gate never refuses its own statements and still refuses rm -rf', () => {
+  // No VS Code shell integration here: PROMPT_COMMAND sources the gate at top level.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-gate-real-'));
+  fs.mkdirSync(path.join(dir, 'victim'));
+  const gateJs = path.join(ROOT, 'dist', 'gate.js');
+  const r = spawnSync('bash', ['--norc', '--noprofile', '-i'], {
+    cwd: dir,
+    input: [' echo hidden > hidden.txt', 'echo after > after.txt', 'rm -rf victim', 'echo "rc=$?" > rc.txt'].join('\n') + '\n',
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      HISTCONTROL: 'ignoreboth',
+      PROMPT_COMMAND: `source '${GATE}'`,
+      TWOKEY_NODE: process.execPath,
+      TWOKEY_GATE_JS: gateJs,
+      TWOKEY_SOCKET: path.join(dir, 'no-broker.sock'),
+    },
+  });
+  assert.ok(fs.existsSync(path.join(dir, 'hidden.txt')) && fs.existsSync(path.join(dir, 'after.txt')), r.stderr);
+  assert.ok(fs.existsSync(path.join(dir, 'victim')), 'refused with no broker to ask');
+  assert.equal(fs.readFileSync(path.join(dir, 'rc.txt'), 'utf8').trim(), 'rc=130');
+  assert.match(r.stderr, /TwoKey: refused/);
+});
