@@ -180,8 +180,8 @@ for (const version of VERSIONS) {
     it('a pause lets commands run without asking, is recorded, and expires by itself', async () => {
       await runCommand(page, 'TwoKey: Pause Protection…');
       await answerQuickPick(page, 'Other…');
-      await answerInputBox(page, '0.2');
-      await answerInputBox(page, 'pause');
+      await answerInputBox(page, '0.2', 'how many minutes');
+      await answerInputBox(page, 'pause', 'typed confirmation');
       await waitUntil('the badge to show the pause', async () => /paused/.test(await statusBadge(page)));
       await typeInTerminal(page, 'rm -rf p1');
       await waitUntil('p1 to go without a prompt', () => !fs.existsSync(path.join(ws, 'p1')));

@@ -60,7 +60,13 @@ export async function clickDialogButton(page: Page, label: string): Promise<void
   }
 }
 
-export async function answerInputBox(page: Page, text: string): Promise<void> {
+/**
+ * Types into the input box and accepts it. With `when`, waits until the box shows that text
+ * (its title or prompt) first, so a box that follows another is not answered too early.
+ */
+export async function answerInputBox(page: Page, text: string, when?: string | RegExp): Promise<void> {
+  const widget = when ? page.locator('.quick-input-widget', { hasText: when }) : page.locator('.quick-input-widget');
+  await widget.first().waitFor({ state: 'visible', timeout: 15_000 });
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
   await input.fill(text);
