@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { Engine } from './core/engine';
 import { createWorkspaceEngine } from './core/workspaceEngine';
 import { DecisionService } from './core/decisions';
-import { AuditLog, FileHeadStore, defaultStateDir, exportRecords, readChainOrder } from './core/audit';
+import { AuditLog, FileHeadStore, defaultStateDir, exportToFile } from './core/audit';
 import { Protection } from './core/protection';
 import type { EnvironmentResolution } from './core/types';
 import { Logger } from './logger';
@@ -191,10 +191,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
         filters: { [pick.toUpperCase()]: [pick] },
       });
       if (!target) return;
-      const chunks: string[] = [];
-      exportRecords(readChainOrder(auditDir), pick as 'csv' | 'json', (s) => chunks.push(s));
-      await vscode.workspace.fs.writeFile(target, Buffer.from(chunks.join(''), 'utf8'));
-      void vscode.window.showInformationMessage(`TwoKey: exported the audit log to ${target.fsPath}.`);
+      const n = exportToFile(auditDir, pick as 'csv' | 'json', target.fsPath);
+      void vscode.window.showInformationMessage(`TwoKey: exported ${n} audit record(s) to ${target.fsPath}.`);
     }),
     vscode.commands.registerCommand('twokey.showEnvironment', () => showEnvironmentPick(env, protection, unprotected)),
     vscode.commands.registerCommand('twokey.createPolicy', () => env.createPolicy()),

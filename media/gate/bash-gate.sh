@@ -59,13 +59,18 @@ if [[ -z "${__twokey_installed-}" && -n "${TWOKEY_GATE_JS-}" && $- == *i* ]]; th
       fi
     fi
     # Hand over to VS Code's shell integration, which this trap replaced, with $? intact.
-    if declare -F __vsc_preexec_all >/dev/null; then
-      __twokey_status "$__tk_status"; __vsc_preexec_all "$__tk_arg"
-    elif declare -F __vsc_preexec_only >/dev/null; then
-      __twokey_status "$__tk_status"; __vsc_preexec_only "$__tk_arg"
+    if [[ -n $__twokey_vsc ]]; then
+      __twokey_status "$__tk_status"; "$__twokey_vsc" "$__tk_arg"
     fi
     return 0
   }
+  # VS Code's shell integration set its DEBUG trap before this first prompt: find, once, which
+  # of its functions that trap called (the trap below replaces it and calls it on).
+  __twokey_vsc=""
+  if declare -F __vsc_preexec_all >/dev/null; then __twokey_vsc=__vsc_preexec_all
+  elif declare -F __vsc_preexec_only >/dev/null; then __twokey_vsc=__vsc_preexec_only
+  fi
+  readonly __twokey_vsc
   # The gate's functions cannot be redefined or unset for the rest of this shell.
   readonly -f __twokey_trap __twokey_check_line __twokey_status __twokey_risky 2>/dev/null
   trap '__twokey_trap "$_"' DEBUG

@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AuditLog, defaultStateDir, exportRecords, FileHeadStore, readChainOrder, type ExportFormat, type HeadStore } from '../core/audit';
+import { AuditLog, defaultStateDir, exportRecords, exportToFile, FileHeadStore, readChainOrder, type ExportFormat, type HeadStore } from '../core/audit';
 
 const USAGE = `usage:
   twokey audit verify [FILE] [--head HEADFILE | --no-head] [--lenient] [--json]
@@ -142,20 +142,7 @@ async function exportLog(args: string[]): Promise<number> {
   }
   let n: number;
   if (out) {
-    const fd = fs.openSync(path.resolve(out), 'w', 0o600);
-    try {
-      let buf = '';
-      n = exportRecords(readChainOrder(dir), format as ExportFormat, (s) => {
-        buf += s;
-        if (buf.length > 1 << 16) {
-          fs.writeSync(fd, buf);
-          buf = '';
-        }
-      });
-      if (buf) fs.writeSync(fd, buf);
-    } finally {
-      fs.closeSync(fd);
-    }
+    n = exportToFile(dir, format as ExportFormat, path.resolve(out));
     process.stderr.write(`twokey audit: exported ${n} record(s) to ${out}\n`);
   } else {
     let buf = '';

@@ -11,10 +11,9 @@
  * Usage: `AuditView.show(context, log)` opens (or reveals) the one panel for that log.
  */
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { auditViewHtml } from './auditViewHtml';
-import { AuditViewModel, exportRecords, readChainOrder, type AuditLog, type AuditRecord, type ViewFilters } from '../core/audit';
+import { AuditViewModel, exportToFile, type AuditLog, type AuditRecord, type ViewFilters } from '../core/audit';
 
 /** Messages from the webview. */
 type FromView =
@@ -191,21 +190,7 @@ export class AuditView implements vscode.Disposable {
       filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
     });
     if (!target) return;
-    const fd = fs.openSync(target.fsPath, 'w', 0o600);
-    let n = 0;
-    try {
-      let buf = '';
-      n = exportRecords(readChainOrder(this.log.dir), format, (s) => {
-        buf += s;
-        if (buf.length > 1 << 16) {
-          fs.writeSync(fd, buf);
-          buf = '';
-        }
-      });
-      if (buf) fs.writeSync(fd, buf);
-    } finally {
-      fs.closeSync(fd);
-    }
+    const n = exportToFile(this.log.dir, format, target.fsPath);
     this.post({ type: 'exported', file: target.fsPath, count: n });
     void vscode.window.showInformationMessage(`TwoKey: exported ${n} audit record(s) to ${target.fsPath}.`);
   }

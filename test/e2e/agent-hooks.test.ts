@@ -10,11 +10,16 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { PROJECT, VERSIONS, installVsix, launchBrowser, openWorkbench, startServer, tmpDir, type Server } from '../support/vscode';
-import { answerInputBox, clickDialogButton, waitForDialog, waitUntil } from './workbench';
+import { PROJECT, VERSIONS, tmpDir, type Server } from '../support/vscode';
+import {
+  answerInputBox,
+  clickDialogButton,
+  openPackaged,
+  waitForDialog,
+  waitUntil,
+} from './workbench';
 import { findRegistration } from '../../src/intercept/protocol';
 
-const VSIX = process.env.TWOKEY_VSIX ?? '';
 const CLI = path.join(PROJECT, 'dist', 'cli.js');
 
 interface HookRun {
@@ -45,14 +50,9 @@ for (const version of VERSIONS) {
     let ws: string;
 
     before(async () => {
-      assert.ok(fs.existsSync(VSIX), `packaged VSIX at ${VSIX}`);
-      const ext = tmpDir('twokey-e2e-hooks-ext-');
-      installVsix(version, VSIX, ext);
       ws = tmpDir('twokey-e2e-hooks-ws-');
       fs.cpSync(path.join(PROJECT, 'test', 'fixtures', 'workspace'), ws, { recursive: true });
-      server = await startServer({ version, extensionsDir: ext });
-      browser = await launchBrowser();
-      page = await openWorkbench(browser, server, ws);
+      ({ server, browser, page } = await openPackaged(version, ws));
       await waitUntil('the window to register its broker for the workspace', () => findRegistration(ws), 60_000);
     });
 

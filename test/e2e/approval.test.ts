@@ -9,12 +9,14 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { VERSIONS, installVsix, launchBrowser, openWorkbench, startServer, tmpDir, type Server } from '../support/vscode';
+import { VERSIONS, tmpDir, type Server } from '../support/vscode';
 import { findRegistration } from '../../src/intercept/protocol';
 import {
   answerInputBox,
   clickDialogButton,
+  closeDialogs,
   newTerminal,
+  openPackaged,
   runCommand,
   statusBadge,
   terminalText,
@@ -24,7 +26,6 @@ import {
 } from './workbench';
 import { divergedCloneFixture, waitForPreviewText } from './preview';
 
-const VSIX = process.env.TWOKEY_VSIX ?? '';
 const DEADLINE_SECONDS = 10;
 
 /** Sends a request to the window's broker as an agent hook would, and waits for the answer. */
@@ -55,9 +56,6 @@ for (const version of VERSIONS) {
     let dropped: string[];
 
     before(async () => {
-      assert.ok(fs.existsSync(VSIX), `packaged VSIX at ${VSIX}`);
-      const ext = tmpDir('twokey-e2e-ext-');
-      installVsix(version, VSIX, ext);
       ws = tmpDir('twokey-e2e-appr-');
       ({ dropped } = divergedCloneFixture(ws));
       // Work git cannot restore: untracked files in a folder.
@@ -70,20 +68,12 @@ for (const version of VERSIONS) {
       }
       fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
       fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }));
-      server = await startServer({ version, extensionsDir: ext, machineSettings: { 'twokey.decisionTimeoutSeconds': DEADLINE_SECONDS } });
-      browser = await launchBrowser();
-      page = await openWorkbench(browser, server, ws);
+      ({ server, browser, page } = await openPackaged(version, ws, { machineSettings: { 'twokey.decisionTimeoutSeconds': DEADLINE_SECONDS } }));
       await statusBadge(page);
       await newTerminal(page);
     });
 
-    // A failed step must not leave a modal that blocks every later one.
-    afterEach(async () => {
-      for (let i = 0; i < 3 && page && (await page.locator('.monaco-dialog-box').count()) > 0; i++) {
-        await page.keyboard.press('Escape');
-        await page.waitForTimeout(300);
-      }
-    });
+    afterEach(() => closeDialogs(page));
 
     after(async () => {
       await browser?.close();

@@ -8,11 +8,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { PROJECT, VERSIONS, installVsix, launchBrowser, openWorkbench, startServer, tmpDir, type Server } from '../support/vscode';
+import { PROJECT, VERSIONS, tmpDir, type Server } from '../support/vscode';
 import {
   answerInputBox,
   clickDialogButton,
+  closeDialogs,
   newTerminal,
+  openPackaged,
   runCommand,
   statusBadge,
   terminalText,
@@ -22,7 +24,6 @@ import {
   webviewFrame,
 } from './workbench';
 
-const VSIX = process.env.TWOKEY_VSIX ?? '';
 
 for (const version of VERSIONS) {
   describe(`VS Code ${version}: the packaged extension guards a bash terminal`, () => {
@@ -32,24 +33,12 @@ for (const version of VERSIONS) {
     let workspace: string;
 
     before(async () => {
-      assert.ok(fs.existsSync(VSIX), `packaged VSIX at ${VSIX}`);
-      const ext = tmpDir('twokey-e2e-ext-');
-      installVsix(version, VSIX, ext);
-      assert.ok(fs.readdirSync(ext).some((d) => d.startsWith('twokey.twokey-')), 'the VSIX installed into the extensions folder');
       workspace = tmpDir('twokey-e2e-ws-');
       fs.cpSync(path.join(PROJECT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
-      server = await startServer({ version, extensionsDir: ext });
-      browser = await launchBrowser();
-      page = await openWorkbench(browser, server, workspace);
+      ({ server, browser, page } = await openPackaged(version, workspace));
     });
 
-    // A failed step must not leave a modal that blocks every later one.
-    afterEach(async () => {
-      for (let i = 0; i < 3 && page && (await page.locator('.monaco-dialog-box').count()) > 0; i++) {
-        await page.keyboard.press('Escape');
-        await page.waitForTimeout(300);
-      }
-    });
+    afterEach(() => closeDialogs(page));
 
     after(async () => {
       await browser?.close();

@@ -2,7 +2,10 @@
  * What a person does in the workbench, for the UI tests: run palette commands, type in a
  * terminal, read and answer TwoKey's modal. Selectors are VS Code's own DOM.
  */
-import type { Frame, Page } from 'playwright-core';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { installVsix, launchBrowser, openWorkbench, startServer, tmpDir, type Server, type ServerOptions } from '../support/vscode';
 
 export async function runCommand(page: Page, title: string): Promise<void> {
   // The palette can open before the workbench has settled and lose what was typed: retry.
@@ -104,3 +107,32 @@ export async function waitUntil<T>(what: string, fn: () => T | undefined | false
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * The packaged VSIX (TWOKEY_VSIX) installed into a fresh extensions folder with the server's
+ * own `--install-extension`, a server on `workspace`, and the workbench open in Chromium.
+ */
+export async function openPackaged(
+  version: string,
+  workspace: string,
+  opts: Omit<ServerOptions, 'version' | 'extensionsDir'> = {},
+): Promise<{ server: Server; browser: Browser; page: Page }> {
+  const vsix = process.env.TWOKEY_VSIX ?? '';
+  assert.ok(fs.existsSync(vsix), `packaged VSIX at ${vsix}`);
+  const ext = tmpDir('twokey-e2e-ext-');
+  installVsix(version, vsix, ext);
+  assert.ok(fs.readdirSync(ext).some((d) => d.startsWith('twokey.twokey-')), 'the VSIX installed into the extensions folder');
+  const server = await startServer({ ...opts, version, extensionsDir: ext });
+  const browser = await launchBrowser();
+  const page = await openWorkbench(browser, server, workspace);
+  return { server, browser, page };
+}
+
+/** A failed step must not leave a modal that blocks every later one. */
+export async function closeDialogs(page: Page | undefined): Promise<void> {
+  for (let i = 0; i < 3 && page && (await page.locator('.monaco-dialog-box').count()) > 0; i++) {
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(300);
+  }
+}
+

@@ -9,10 +9,17 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { PROJECT, VERSIONS, installVsix, launchBrowser, openWorkbench, startServer, tmpDir, type Server } from '../support/vscode';
-import { clickDialogButton, newTerminal, terminalText, typeInTerminal, waitForDialog, waitUntil } from './workbench';
+import { PROJECT, VERSIONS, tmpDir, type Server } from '../support/vscode';
+import {
+  clickDialogButton,
+  newTerminal,
+  openPackaged,
+  terminalText,
+  typeInTerminal,
+  waitForDialog,
+  waitUntil,
+} from './workbench';
 
-const VSIX = process.env.TWOKEY_VSIX ?? '';
 
 const TASKS = {
   version: '2.0.0',
@@ -56,9 +63,6 @@ for (const version of VERSIONS) {
     const read = (f: string) => (fs.existsSync(path.join(workspace, f)) ? fs.readFileSync(path.join(workspace, f), 'utf8').trim() || undefined : undefined);
 
     before(async () => {
-      assert.ok(fs.existsSync(VSIX), `packaged VSIX at ${VSIX}`);
-      const ext = tmpDir('twokey-e2e-ext-');
-      installVsix(version, VSIX, ext);
       workspace = tmpDir('twokey-e2e-zsh-ws-');
       fs.cpSync(path.join(PROJECT, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
       fs.writeFileSync(path.join(workspace, '.vscode', 'tasks.json'), JSON.stringify(TASKS, null, 2));
@@ -77,15 +81,11 @@ for (const version of VERSIONS) {
         path.join(zdot, '.zshrc'),
         ['alias ll="echo from-user-alias"', 'export FROM_USER_RC=yes', 'twokey_test_precmd() { :; }', 'autoload -Uz add-zsh-hook', 'add-zsh-hook precmd twokey_test_precmd', ''].join('\n'),
       );
-      server = await startServer({
-        version,
-        extensionsDir: ext,
+      ({ server, browser, page } = await openPackaged(version, workspace, {
         env: { ZDOTDIR: zdot, PATH: `${bin}:${process.env.PATH}` },
         // The machine settings default to bash for the other UI tests: zsh here, in both places.
         machineSettings: { 'terminal.integrated.defaultProfile.linux': 'zsh' },
-      });
-      browser = await launchBrowser();
-      page = await openWorkbench(browser, server, workspace);
+      }));
     });
 
     after(async () => {

@@ -10,6 +10,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { api as apiOf, records, ws, waitFor } from './helpers';
+
+const api = () => apiOf<Api>();
 
 interface Question {
   id: number;
@@ -36,11 +39,6 @@ interface Api {
 
 const SECRETS = ['s3cr3t-0ld-Passw0rd', 'n3w-Passw0rd-fr0m-agent', 'sk_live_51HoldOLDoldOLDoldOLDold', 'sk_live_51HnewNEWnewNEWnewNEWnew', 'itest-Pr0d-s3cret-value'];
 
-async function api(): Promise<Api> {
-  const ext = vscode.extensions.getExtension<Api>('twokey.twokey')!;
-  return ext.isActive ? ext.exports : await ext.activate();
-}
-
 async function testing(): Promise<Testing> {
   await api();
   const t = await vscode.commands.executeCommand<Testing>('_twokey.testing.credentials');
@@ -48,26 +46,8 @@ async function testing(): Promise<Testing> {
   return t;
 }
 
-function ws(): string {
-  return vscode.workspace.workspaceFolders![0].uri.fsPath;
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined | false, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 function question(t: Testing, kind: Question['kind'], text: string): () => Question | undefined {
   return () => t.pending().find((q) => q.kind === kind && (q.message + q.detail).includes(text));
-}
-
-function records(a: Api): Array<Record<string, unknown>> {
-  return fs.readFileSync(a.auditFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 }
 
 describe('credential and guard files', function () {

@@ -7,34 +7,13 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { EXT_ID, api as apiOf, ws, waitFor } from './helpers';
+
+const api = () => apiOf<Api>();
 
 interface Api {
   socketPath: string;
   auditFile: string | undefined;
-}
-
-const EXT_ID = 'twokey.twokey';
-
-async function api(): Promise<Api> {
-  const ext = vscode.extensions.getExtension<Api>(EXT_ID);
-  assert.ok(ext, 'the TwoKey extension is installed');
-  return ext.isActive ? ext.exports : await ext.activate();
-}
-
-function ws(): string {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(f, 'a workspace folder is open');
-  return f.uri.fsPath;
-}
-
-async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 function ask(socketPath: string, req: object): Promise<{ decision: string; message: string; outcome?: string }> {

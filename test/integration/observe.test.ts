@@ -8,37 +8,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { api as apiOf, records, ws, waitFor } from './helpers';
+
+const api = () => apiOf<Api>();
 
 interface Api {
   auditFile: string | undefined;
   engine: { check(req: { command: string; cwd?: string; workspaceRoot?: string; home?: string; env?: Record<string, string | undefined> }): { decision: string } };
-}
-
-async function api(): Promise<Api> {
-  const ext = vscode.extensions.getExtension<Api>('twokey.twokey');
-  assert.ok(ext, 'the TwoKey extension is installed');
-  return ext.isActive ? ext.exports : await ext.activate();
-}
-
-function ws(): string {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(f, 'a workspace folder is open');
-  return f.uri.fsPath;
-}
-
-async function waitFor<T>(what: string | (() => string), fn: () => T | undefined | false, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function records(a: Api): Array<Record<string, unknown>> {
-  if (!a.auditFile || !fs.existsSync(a.auditFile)) return [];
-  return fs.readFileSync(a.auditFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
 function victim(name: string): string {

@@ -5,6 +5,9 @@
 import * as crypto from 'node:crypto';
 import type { EnvironmentName, Evidence, Risk, Source } from '../types';
 import { maskObject, maskSecrets } from '../redact';
+import { canonicalJson } from '../json';
+
+export { canonicalJson };
 
 export type AuditDecision = 'allowed' | 'denied' | 'timed-out' | 'observed';
 export type DecidedBy = 'policy' | 'human' | 'timeout';
@@ -64,38 +67,6 @@ export const GENESIS = '0'.repeat(64);
 
 /** Longest command kept in a record; the rest is cut with a note (a heredoc can be huge). */
 export const MAX_COMMAND_CHARS = 16_384;
-
-/**
- * JSON with object keys sorted at every level and no whitespace; `undefined` members are
- * left out, as JSON.stringify does. The hash input, so it must never change.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const s = JSON.stringify(value);
-    return s === undefined ? 'null' : s;
-  }
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) {
-      if (i) out += ',';
-      const v = value[i];
-      out += v === undefined || typeof v === 'function' ? 'null' : canonicalJson(v);
-    }
-    return out + ']';
-  }
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
-  let out = '{';
-  let first = true;
-  for (const k of keys) {
-    const v = obj[k];
-    if (v === undefined || typeof v === 'function') continue;
-    if (!first) out += ',';
-    first = false;
-    out += JSON.stringify(k) + ':' + canonicalJson(v);
-  }
-  return out + '}';
-}
 
 /** The hash a record must carry: sha256 of its canonical JSON without `hash`. */
 export function computeHash(rec: Omit<AuditRecord, 'hash'> | Record<string, unknown>): string {

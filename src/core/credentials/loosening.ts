@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { parsePolicyLayer } from '../policy/parse';
 import type { OverrideDecision, PolicyInput, RuleOverride } from '../policy/types';
+import { canonicalJson } from '../json';
 
 export type GuardKind = 'policy' | 'cursor-hooks' | 'claude-settings' | 'copilot-hooks' | 'vscode-settings' | 'twokey-state';
 
@@ -42,17 +43,6 @@ function json(text: string | undefined): Record<string, unknown> | undefined {
   const v = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length || !v || typeof v !== 'object' || Array.isArray(v)) return undefined;
   return v as Record<string, unknown>;
-}
-
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
 }
 
 function removed(before: readonly string[] | undefined, after: readonly string[] | undefined): string[] {
@@ -90,7 +80,7 @@ function layerOf(text: string | undefined): PolicyInput | undefined {
 }
 
 function overrideKey(o: RuleOverride): string {
-  return canonical({ rule: o.rule, commands: o.commands ?? [], paths: o.paths ?? [], hosts: o.hosts ?? [], environments: o.environments ?? [] });
+  return canonicalJson({ rule: o.rule, commands: o.commands ?? [], paths: o.paths ?? [], hosts: o.hosts ?? [], environments: o.environments ?? [] });
 }
 
 function describeOverride(o: RuleOverride): string {
@@ -177,7 +167,7 @@ function twoKeyEntries(doc: Record<string, unknown> | undefined): Map<string, st
       const ours = isTwoKeyHook(e.command) || isTwoKeyHook(e.bash) || (Array.isArray(e.hooks) && e.hooks.some((h) => isTwoKeyHook((h as Record<string, unknown>)?.command)));
       if (!ours) continue;
       const arr = out.get(event) ?? [];
-      arr.push(canonical(e));
+      arr.push(canonicalJson(e));
       out.set(event, arr);
     }
   }
@@ -280,7 +270,7 @@ function settingsLoosening(beforeText: string | undefined, afterText: string | u
   for (const key of APPROVAL_SETTINGS) {
     const bv = setting(b, key);
     const av = setting(a, key);
-    if (canonical(bv) === canonical(av)) continue;
+    if (canonicalJson(bv) === canonicalJson(av)) continue;
     if (typeof av === 'boolean' || typeof bv === 'boolean') {
       if (av === true && bv !== true) reasons.push(`${key} turned on: agents act without asking`);
       continue;

@@ -15,6 +15,7 @@
 import * as crypto from 'node:crypto';
 import { applyEdits, modify, parse, type ParseError } from 'jsonc-parser';
 import type { Agent } from './types';
+import { canonicalJson } from '../json';
 
 export const RECORD_FILE = '.twokey/agent-hooks.json';
 /** Seconds the agent waits for the hook: the person may take the broker's whole deadline (120 s). */
@@ -82,19 +83,8 @@ export function plannedEntries(agent: Agent, command: string): Planned[] {
   }
 }
 
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
 export function entryHash(entry: unknown): string {
-  return crypto.createHash('sha256').update(canonical(entry)).digest('hex').slice(0, 16);
+  return crypto.createHash('sha256').update(canonicalJson(entry)).digest('hex').slice(0, 16);
 }
 
 /** Does this entry of the event's array belong to TwoKey (for the agent)? */
