@@ -1,8 +1,10 @@
-// `npm test`: every tier in turn (lint and types, unit, integration in real VS Code servers,
-// UI in Chromium against the workbench), with one summary line at the end.
+// `npm test`: every tier in turn (setup, lint and types, unit, integration in real VS Code
+// servers, UI in Chromium against the workbench), with one summary line at the end. Setup
+// comes first: the unit tier runs the gates in a real zsh, which a fresh machine lacks.
 import { spawn } from 'node:child_process';
 
 const tiers = [
+  ['setup', 'bash', ['scripts/setup-vscode.sh']],
   ['lint', 'npm', ['run', '--silent', 'lint']],
   ['types', 'npm', ['run', '--silent', 'typecheck']],
   ['unit', 'npm', ['run', '--silent', 'test:unit']],
