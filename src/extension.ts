@@ -17,6 +17,7 @@ import { Logger } from './logger';
 import { Broker } from './intercept/broker';
 import { socketPathFor, writeRegistration } from './intercept/protocol';
 import { gateHandler, installGateEnvironment } from './intercept/terminalGate';
+import { TerminalCoverage } from './intercept/terminalCoverage';
 import { createCallClassifier } from './core/hooks/classify';
 import { registerAgentHooks } from './ui/agentHooks';
 import { readRecord, statusAll } from './core/hooks/workspaceHooks';
@@ -36,6 +37,10 @@ export interface TwoKeyApi {
   badge(): { text: string; tooltip: string };
   refreshEnvironment(): void;
   protection: Protection;
+  /** Terminals no gate reaches, as the badge names them (for tests). */
+  ungatedTerminals(): Array<{ name: string; state: string; reason: string }>;
+  /** Looks at one terminal's shell now. */
+  checkTerminal(t: vscode.Terminal): Promise<string | undefined>;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TwoKeyApi> {
@@ -100,14 +105,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
     context.subscriptions.push({ dispose: () => fs.rmSync(file, { force: true }) });
   }
 
-  // Terminals that started before the gate was ever put into the environment cannot be protected.
-  const gateWasPersisted = context.environmentVariableCollection.get('TWOKEY_SOCKET') !== undefined;
-  const unprotected = new Set<vscode.Terminal>(gateWasPersisted ? [] : vscode.window.terminals);
-  context.subscriptions.push(
-    vscode.window.onDidCloseTerminal((t) => {
-      if (unprotected.delete(t)) env.refresh();
-    }),
-  );
   // The gates go into the environment of every new terminal; turning them off (a machine
   // setting) takes them out of new terminals at once, and the badge shows it.
   const applyGates = () => {
@@ -128,18 +125,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   };
   applyGates();
 
+  // Which terminals are really gated, read from their shell processes (not assumed).
+  let refreshBadge = () => {};
+  const coverage = new TerminalCoverage(() => socketPath, () => settings.gateEnabled, () => refreshBadge());
+  context.subscriptions.push(coverage);
   const surfaces = (): Surface[] => [
     { name: 'Terminal gate (bash)', state: settings.gateEnabled ? 'on' : 'off', detail: settings.gateEnabled ? undefined : 'twokey.gate.enabled is off' },
     { name: 'Broker', state: 'on', detail: socketPath },
-    ...(unprotected.size
-      ? [{ name: 'Terminals opened before TwoKey', state: 'degraded' as const, detail: [...unprotected].map((t) => t.name).join(', ') + ': relaunch them' }]
-      : []),
+    ...coverage.ungated().map((u) => ({ name: `Terminal '${u.name}' has no gate`, state: 'degraded' as const, detail: u.coverage.reason })),
     ...agentHookSurfaces(workspace),
     ...(elevation ? [{ name: 'Elevated terminal', state: 'degraded' as const, detail: elevation }] : []),
   ];
   let elevation: string | undefined;
   const env = new EnvironmentController({ ws, root: workspace, audit, protection, log, surfaces, userPolicy: () => settings.policy });
   context.subscriptions.push(env);
+  refreshBadge = () => env.refresh();
   onPending = (n) => env.setPending(n);
   // Observation and tasks: what ran with no decision (a shell without a gate, a process task).
   {
@@ -194,8 +194,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
       const n = exportToFile(auditDir, pick as 'csv' | 'json', target.fsPath);
       void vscode.window.showInformationMessage(`TwoKey: exported ${n} audit record(s) to ${target.fsPath}.`);
     }),
-    vscode.commands.registerCommand('twokey.showEnvironment', () => showEnvironmentPick(env, protection, unprotected)),
+    vscode.commands.registerCommand('twokey.showEnvironment', () => showEnvironmentPick(env, protection, coverage)),
     vscode.commands.registerCommand('twokey.createPolicy', () => env.createPolicy()),
+    vscode.commands.registerCommand('twokey.relaunchUngatedTerminals', async () => {
+      const n = await coverage.relaunchUngated();
+      if (n === 0) void vscode.window.showInformationMessage('TwoKey: every terminal that a relaunch can gate is gated already.');
+    }),
     vscode.commands.registerCommand('twokey.checkCommand', async () => {
       const command = await vscode.window.showInputBox({ title: 'TwoKey: check a command', prompt: 'A command line to classify (nothing runs)' });
       if (!command) return;
@@ -242,6 +246,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
     badge: () => ({ text: env.badge.text, tooltip: env.badge.tooltipText }),
     refreshEnvironment: () => env.refresh(),
     protection,
+    ungatedTerminals: () => coverage.ungated().map((u) => ({ name: u.name, state: u.coverage.state, reason: u.coverage.reason })),
+    checkTerminal: async (t) => (await coverage.check(t))?.state,
   };
 }
 
@@ -263,7 +269,7 @@ function agentHookSurfaces(root: string | undefined): Surface[] {
   }
 }
 
-async function showEnvironmentPick(env: EnvironmentController, protection: Protection, unprotected: Set<vscode.Terminal>): Promise<void> {
+async function showEnvironmentPick(env: EnvironmentController, protection: Protection, coverage: TerminalCoverage): Promise<void> {
   const s = env.badge.state;
   type Item = vscode.QuickPickItem & { run?: () => unknown };
   const items: Item[] = [{ label: 'Evidence', kind: vscode.QuickPickItemKind.Separator }];
@@ -277,18 +283,8 @@ async function showEnvironmentPick(env: EnvironmentController, protection: Prote
   items.push({ label: '$(file-code) Open Policy', run: () => vscode.commands.executeCommand('twokey.createPolicy') });
   items.push({ label: '$(list-flat) Show Audit Log', run: () => vscode.commands.executeCommand('twokey.showAuditLog') });
   items.push({ label: '$(terminal) Check a Command…', run: () => vscode.commands.executeCommand('twokey.checkCommand') });
-  if (unprotected.size) {
-    items.push({
-      label: '$(debug-restart) Relaunch Unprotected Terminals',
-      run: async () => {
-        for (const t of [...unprotected]) {
-          t.show();
-          await vscode.commands.executeCommand('workbench.action.terminal.relaunch');
-          unprotected.delete(t);
-        }
-        env.refresh();
-      },
-    });
+  if (coverage.ungated().some((u) => u.coverage.state === 'no-gate')) {
+    items.push({ label: '$(debug-restart) Relaunch Terminals Without a Gate', run: () => vscode.commands.executeCommand('twokey.relaunchUngatedTerminals') });
   }
   items.push(
     protection.paused()

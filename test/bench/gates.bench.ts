@@ -93,6 +93,29 @@ function main(): void {
   const loop = path.join(dir, 'build.sh');
   fs.writeFileSync(loop, 'i=0\nwhile [ $i -lt 1000 ]; do kubectl get pods; i=$((i+1)); done\n');
   perLine('1,000 shimmed harmless calls from one sh script', 1000, (g) => timeRun('sh', [loop], g ? withShims : without));
+
+  // The same with real CLIs where the machine has them (Debian's psql is a Perl wrapper, as
+  // real CLIs are programs of some weight): a build of 1,000 harmless calls, shims on and off.
+  for (const [name, args] of [['psql', ['--version']], ['docker', ['--version']], ['terraform', ['version']], ['kubectl', ['version', '--client']]] as const) {
+    const found = sysPath.split(':').map((d) => path.join(d, name)).find((f) => fs.existsSync(f));
+    if (!found) {
+      console.log(`real ${name}: not on this machine, skipped`);
+      continue;
+    }
+    const realShims = path.join(dir, `shims-${name}`);
+    writeShims(realShims, [name], { gateJs: HELPER, node: '/bin/bash' });
+    const build = path.join(dir, `build-${name}.sh`);
+    fs.writeFileSync(build, `i=0\nwhile [ $i -lt 1000 ]; do ${name} ${args.join(' ')} > /dev/null; i=$((i+1)); done\n`);
+    const on: number[] = [];
+    const off: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      off.push(timeRun('sh', [build], { ...base, PATH: sysPath }));
+      on.push(timeRun('sh', [build], { ...base, PATH: `${realShims}:${sysPath}` }));
+    }
+    const a = median(off);
+    const b = median(on);
+    console.log(`real ${name} ${args.join(' ')} x1,000 from one sh script: without shims ${a.toFixed(0)} ms, with ${b.toFixed(0)} ms -> +${(((b - a) / a) * 100).toFixed(1)}% (+${((b - a) / 1000).toFixed(2)} ms per call)`);
+  }
   const calls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0;
   console.log(`helper calls during all of the above: ${calls} (expected 0)`);
   fs.rmSync(dir, { recursive: true, force: true });

@@ -87,7 +87,8 @@ describe('TwoKey in a real VS Code', () => {
       t.sendText('rm -rf victim');
       t.sendText(`echo "rc=$?" > ${marker}`);
       const rc = await waitFor('the refused command to finish', () =>
-        fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8').trim() : undefined, 60_000);
+        // undefined until the shell has written the line, not just created the file
+        fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8').trim() || undefined : undefined, 60_000);
       assert.equal(rc, 'rc=130', 'the whole line was interrupted');
       assert.ok(fs.existsSync(path.join(victim, 'data.txt')), 'the folder is still there');
       const records = fs.readFileSync(a.auditFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
