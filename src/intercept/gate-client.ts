@@ -12,7 +12,7 @@
  */
 import { askBroker, PROTOCOL_VERSION, type GateResponse } from './protocol';
 import type { Source } from '../core/types';
-import { argvToLine } from './argv';
+import { argvToLine } from '../core/shell/argv';
 import { pickSignalVariables } from '../core/environment/snapshot';
 import { defaultPolicy } from '../core/policy/defaults';
 import { isSecretName, maskSecrets } from '../core/redact';

@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import type { CheckRequest, Source, Verdict } from '../core/types';
 import type { AuditEntry } from '../core/audit';
 import { whatItDoes } from '../core/decisions';
+import { argvToLine } from '../core/shell/argv';
 
 export interface ObservationDeps {
   engine: { check(req: CheckRequest): Verdict };
@@ -146,14 +147,15 @@ export function taskCommandLine(task: vscode.Task): { command: string; cwd?: str
   const sub = (s: string) => resolveVariables(s, folder);
   const ex = task.execution;
   if (ex instanceof vscode.ProcessExecution) {
-    const command = [ex.process, ...ex.args].map((a) => quote(sub(a))).join(' ');
+    // No shell runs it: `~` and `$X` in its words are literal, so they are quoted too.
+    const command = argvToLine([ex.process, ...ex.args].map(sub));
     return { command, cwd: ex.options?.cwd ? sub(ex.options.cwd) : folder, env: { ...process.env, ...(ex.options?.env ?? {}) }, kind: 'process' };
   }
   if (ex instanceof vscode.ShellExecution) {
     const value = (a: string | vscode.ShellQuotedString) => (typeof a === 'string' ? a : a.value);
     const command = ex.commandLine
       ? sub(ex.commandLine)
-      : [ex.command ? value(ex.command) : '', ...(ex.args ?? []).map((a) => quote(value(a)))].map(sub).join(' ');
+      : [ex.command ? value(ex.command) : '', ...(ex.args ?? []).map((a) => shellWord(value(a)))].map(sub).join(' ');
     return { command, cwd: ex.options?.cwd ? sub(ex.options.cwd) : folder, env: { ...process.env, ...(ex.options?.env ?? {}) }, kind: 'shell' };
   }
   return undefined;
@@ -170,6 +172,7 @@ function resolveVariables(s: string, folder: string | undefined): string {
   });
 }
 
-function quote(a: string): string {
-  return /^[\w@%+=:,./~-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+/** A shell task's word as the shell will see it: `~` stays unquoted, so it still means home. */
+function shellWord(a: string): string {
+  return /^[\w@%+=:,./~-]+$/.test(a) ? a : argvToLine([a]);
 }

@@ -7,13 +7,26 @@
  * fast command may already have done its damage. The record therefore says `observed`
  * (never `denied`, which would claim it did not run) and whether the process had started.
  * Shell tasks are not stopped here: BASH_ENV and zsh's `.zshenv` gate them in the shell.
+ * So the remedy offered for a destructive process task of `tasks.json` is to make it a shell
+ * task running the same argv (with a person's click): from then on the gate asks first.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckRequest, Verdict } from '../core/types';
 import type { AuditEntry } from '../core/audit';
 import { whatItDoes } from '../core/decisions';
 import { handledTaskExecutions, recordObserved, taskCommandLine } from './observe';
+import { convertProcessTaskToShell } from '../core/taskFile';
+
+export const MAKE_SHELL_TASKS = 'Make It Ask First (Shell Task)';
+
+/** A destructive process task defined in a folder's tasks.json: convertible to a shell task. */
+interface Convertible {
+  name: string;
+  folder: string;
+}
 
 export interface TaskCheckDeps {
   engine: { check(req: CheckRequest): Verdict };
@@ -24,6 +37,64 @@ export interface TaskCheckDeps {
   /** Protection paused by a person: tasks are not stopped (the gates allow too). */
   paused?: () => boolean;
   warn?: (message: string) => void;
+}
+
+/** The shell to name in a converted task: none when the default shell has a gate. */
+function gatedShellFor(defaultShell: string): string | undefined {
+  if (/(^|\/)(bash|zsh)$/.test(defaultShell)) return undefined;
+  return fs.existsSync('/bin/bash') ? '/bin/bash' : undefined;
+}
+
+function convertible(task: vscode.Task): Convertible | undefined {
+  if (process.platform === 'win32' || !(task.execution instanceof vscode.ProcessExecution)) return undefined;
+  if (task.source !== 'Workspace' || typeof task.scope !== 'object') return undefined;
+  return { name: task.name, folder: (task.scope as vscode.WorkspaceFolder).uri.fsPath };
+}
+
+/**
+ * Rewrites these process tasks in their tasks.json as shell tasks (same argv, comments kept)
+ * and records it. Returns the command lines the converted tasks now run.
+ */
+export async function makeShellTasks(tasks: readonly Convertible[], audit: TaskCheckDeps['audit'], log: TaskCheckDeps['log']): Promise<string[]> {
+  const done: string[] = [];
+  const shell = gatedShellFor(vscode.env.shell);
+  for (const folder of new Set(tasks.map((t) => t.folder))) {
+    const file = path.join(folder, '.vscode', 'tasks.json');
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      log.warn(`[tasks] cannot read ${file}: ${String(err)}`);
+      continue;
+    }
+    const converted: Array<{ name: string; line: string }> = [];
+    for (const t of tasks.filter((x) => x.folder === folder)) {
+      const r = convertProcessTaskToShell(text, t.name, shell);
+      if (!r) {
+        log.warn(`[tasks] task '${t.name}' in ${file} could not be made a shell task (not found, or arguments that cannot be carried over exactly)`);
+        continue;
+      }
+      text = r.text;
+      converted.push({ name: t.name, line: r.commandLine });
+    }
+    if (!converted.length) continue;
+    fs.writeFileSync(file, text);
+    for (const c of converted) {
+      log.info(`[tasks] task '${c.name}' in ${file} is now a shell task: ${c.line}`);
+      done.push(c.line);
+      await audit?.append({
+        source: 'editor',
+        command: `TwoKey: make task '${c.name}' a shell task (${c.line})`,
+        cwd: folder,
+        decision: 'allowed',
+        decidedBy: 'human',
+        risk: 'none',
+        rules: ['guard.task.process-to-shell'],
+        reason: `The process task '${c.name}' could not be stopped before it ran; as a shell task, the shell gate asks first.`,
+      });
+    }
+  }
+  return done;
 }
 
 export function registerTaskChecks(context: vscode.ExtensionContext, deps: TaskCheckDeps): void {
@@ -53,19 +124,32 @@ export function registerTaskChecks(context: vscode.ExtensionContext, deps: TaskC
       return;
     }
     const risky: string[] = [];
+    const toConvert: Convertible[] = [];
     for (const t of tasks) {
       const c = classify(t);
       if (!c || c.verdict.decision === 'allow') continue;
+      const conv = convertible(t);
+      if (conv) toConvert.push(conv);
       const rules = c.verdict.rules.join(', ') || 'no rule';
       deps.log.warn(`[tasks] task '${t.name}' (${t.source}) runs \`${c.line.command}\`: ${c.verdict.decision}, ${c.verdict.risk} risk, ${rules}`);
       risky.push(`'${t.name}' (${c.line.command.slice(0, 80)})`);
     }
     const key = risky.sort().join('\n');
     if (key && key !== lastWarned) {
-      warn(
+      const message =
         `TwoKey: ${risky.length === 1 ? 'a task runs' : `${risky.length} tasks run`} something destructive: ${risky.join('; ')}. ` +
-          'Shell tasks ask first; a process task that runs it without a decision is stopped as soon as VS Code allows.',
-      );
+        (toConvert.length
+          ? `Shell tasks ask first. ${toConvert.length === 1 ? 'A process task' : `${toConvert.length} process tasks`} (${toConvert.map((t) => `'${t.name}'`).join(', ')}) cannot be stopped before they run: make them shell tasks with the same arguments, and they ask first too.`
+          : 'Shell tasks ask first; a process task that runs it without a decision is stopped as soon as VS Code allows.');
+      if (toConvert.length && !deps.warn) {
+        void vscode.window.showWarningMessage(message, MAKE_SHELL_TASKS).then(async (pick) => {
+          if (pick !== MAKE_SHELL_TASKS) return;
+          const lines = await makeShellTasks(toConvert, deps.audit, deps.log);
+          if (lines.length) void vscode.window.showInformationMessage(`TwoKey: ${lines.length === 1 ? 'the task now runs' : `${lines.length} tasks now run`} in a gated shell: ${lines.join('; ')}.`);
+        });
+      } else {
+        warn(message);
+      }
     }
     lastWarned = key;
   };
@@ -78,6 +162,21 @@ export function registerTaskChecks(context: vscode.ExtensionContext, deps: TaskC
     dispose: () => timer && clearTimeout(timer),
   });
   schedule();
+  context.subscriptions.push(
+    vscode.commands.registerCommand('twokey.makeProcessTasksAsk', async () => {
+      const found: Convertible[] = [];
+      for (const t of await vscode.tasks.fetchTasks()) {
+        const c = classify(t);
+        const conv = c && c.verdict.decision !== 'allow' ? convertible(t) : undefined;
+        if (conv) found.push(conv);
+      }
+      const lines = found.length ? await makeShellTasks(found, deps.audit, deps.log) : [];
+      void vscode.window.showInformationMessage(
+        lines.length ? `TwoKey: ${lines.length} process task(s) now run in a gated shell: ${lines.join('; ')}.` : 'TwoKey: no destructive process task in tasks.json.',
+      );
+      return lines;
+    }),
+  );
 
   // Before they run, where possible: stop a destructive process task that nobody decided.
   const processStarted = new Map<vscode.TaskExecution, (pid: number) => void>();

@@ -14,6 +14,7 @@ import {
   clickDialogButton,
   newTerminal,
   openPackaged,
+  runCommand,
   statusBadge,
   terminalText,
   typeInTerminal,
@@ -27,6 +28,7 @@ const TASKS = {
   tasks: [
     { label: 'wipe-zsh', type: 'shell', command: 'rm -rf victim', problemMatcher: [] },
     { label: 'wipe-bash', type: 'shell', command: 'rm -rf victim', options: { shell: { executable: '/bin/bash', args: ['-c'] } }, problemMatcher: [] },
+    { label: 'wipe-process', type: 'process', command: 'rm', args: ['-rf', 'victim'], problemMatcher: [] },
   ],
 };
 
@@ -136,5 +138,24 @@ for (const version of VERSIONS) {
         assert.ok(fs.existsSync(victim()), 'Deny leaves the folder in place');
       });
     }
+
+    it('a destructive process task: TwoKey offers to make it a shell task, which is then held and Deny keeps the folder', async () => {
+      // A process task has no shell to gate it; the warning about it offers the remedy.
+      // Its toast may have been tucked away by now: the notification center lists it.
+      await runCommand(page, 'Notifications: Show Notifications');
+      const item = page.locator('.notifications-center .notification-list-item', { hasText: 'cannot be stopped before they run' }).first();
+      await item.waitFor({ state: 'visible', timeout: 30_000 });
+      await item.locator('.monaco-button', { hasText: 'Make It Ask First' }).first().click();
+      const tasksFile = path.join(workspace, '.vscode', 'tasks.json');
+      await waitUntil('tasks.json to hold the shell task', () => /"command": "rm -rf victim"/.test(fs.readFileSync(tasksFile, 'utf8')) || undefined);
+      assert.doesNotMatch(fs.readFileSync(tasksFile, 'utf8'), /"type": "process"/);
+      await page.waitForTimeout(1000);
+      await runTask(page, 'wipe-process');
+      const text = await waitForDialog(page);
+      assert.match(text, /rm -rf victim/);
+      await clickDialogButton(page, 'Deny');
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.ok(fs.existsSync(victim()), 'Deny leaves the folder in place');
+    });
   });
 }

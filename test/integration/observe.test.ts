@@ -141,4 +141,47 @@ describe('observation and tasks', function () {
     }
     fs.appendFileSync(MEASURE, JSON.stringify({ case: 'process-task', runs }) + '\n');
   });
+
+  it('makes a destructive process task of tasks.json a shell task that the gate then stops before it runs', async () => {
+    const a = await api();
+    const dir = victim('process-to-shell');
+    const file = path.join(ws(), '.vscode', 'tasks.json');
+    const label = `itest-wipe-${Date.now()}`;
+    fs.writeFileSync(
+      file,
+      `{\n  // the project's own tasks\n  "version": "2.0.0",\n  "tasks": [\n    { "label": "${label}", "type": "process", "command": "rm", "args": ["-rf", ${JSON.stringify(dir)}], "problemMatcher": [] }\n  ]\n}\n`,
+    );
+    try {
+      await waitFor('VS Code to read the task', async () => (await vscode.tasks.fetchTasks()).some((t) => t.name === label));
+      const before = records(a).length;
+      const lines = (await vscode.commands.executeCommand<string[]>('twokey.makeProcessTasksAsk')) ?? [];
+      assert.deepEqual(lines, [`rm -rf ${dir}`]);
+      const text = fs.readFileSync(file, 'utf8');
+      assert.match(text, /\/\/ the project's own tasks/, 'comments are kept');
+      assert.match(text, /"type": "shell"/);
+      const conversion = records(a).slice(before).find((r) => (r.rules as string[]).includes('guard.task.process-to-shell'));
+      assert.ok(conversion, 'the change to tasks.json is on record');
+      const task = await waitFor('the converted task', async () =>
+        (await vscode.tasks.fetchTasks()).find((t) => t.name === label && t.execution instanceof vscode.ShellExecution),
+      );
+      const ended = new Promise<number | undefined>((resolve) => {
+        const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+          if (e.execution.task.name === label) {
+            sub.dispose();
+            resolve(e.exitCode);
+          }
+        });
+      });
+      await vscode.tasks.executeTask(task);
+      // The test host cannot show the prompt: the shell gate refuses, before rm runs.
+      const exitCode = await Promise.race([ended, new Promise<undefined>((r) => setTimeout(() => r(undefined), 30_000))]);
+      const rec = await waitFor('the gate decision', () => records(a).slice(before).find((r) => r.source === 'task' && String(r.command).includes(dir)));
+      assert.equal(rec.decision, 'denied');
+      assert.notEqual(exitCode, 0, 'the task failed');
+      assert.ok(fs.existsSync(path.join(dir, 'sub', 'f0.txt')), 'the folder is still there: nothing raced');
+    } finally {
+      fs.rmSync(file, { force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
