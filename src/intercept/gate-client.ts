@@ -11,7 +11,9 @@
  * engine and refuses anything that is not plainly harmless, saying why.
  */
 import { askBroker, PROTOCOL_VERSION, type GateResponse } from './protocol';
-import type { Source } from '../core/types';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Source, Verdict } from '../core/types';
 import { argvToLine } from '../core/shell/argv';
 import { pickSignalVariables } from '../core/environment/snapshot';
 import { defaultPolicy } from '../core/policy/defaults';
@@ -66,6 +68,7 @@ async function offlineVerdict(args: Args): Promise<GateResponse> {
   engine.check({ command: 'true', cwd: args.cwd, env: {}, source: args.source });
   const v = engine.check({ command: args.command, cwd: args.cwd, env: process.env, source: args.source });
   if (v.decision === 'allow') return { decision: 'allow', message: '' };
+  await recordOffline(args, v);
   return {
     decision: 'deny',
     message:
@@ -73,6 +76,48 @@ async function offlineVerdict(args: Args): Promise<GateResponse> {
       `because the TwoKey extension could not be reached to ask a person. Do not retry or work around this: ask the user, ` +
       `who can reload the editor window (or open this workspace in VS Code or Cursor with TwoKey running) and run it again.`,
   };
+}
+
+/**
+ * The refusal goes on record even with the extension gone: into the audit log of the
+ * workspace the command runs in (the nearest folder above it that has TwoKey's `.twokey`),
+ * through the same multi-process-safe chain the extension and the agent hooks use.
+ */
+async function recordOffline(args: Args, v: Verdict): Promise<void> {
+  let dir: string | undefined;
+  for (let d = path.resolve(args.cwd), i = 0; i < 64; i++) {
+    if (fs.existsSync(path.join(d, '.twokey', 'audit.jsonl')) || fs.existsSync(path.join(d, '.twokey', 'policy.json'))) {
+      dir = path.join(d, '.twokey');
+      break;
+    }
+    const up = path.dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  if (!dir) return;
+  try {
+    const { AuditLog, FileHeadStore, defaultStateDir } = await import('../core/audit');
+    const log = new AuditLog({ dir, headStore: FileHeadStore.forLog(defaultStateDir(), dir) });
+    try {
+      await log.append({
+        source: args.source,
+        command: args.command,
+        cwd: args.cwd,
+        environment: v.environment,
+        evidence: v.evidence,
+        risk: v.risk,
+        rules: v.rules,
+        decision: 'denied',
+        decidedBy: 'policy',
+        reason: `The TwoKey extension could not be reached to ask a person, so the gate refused on its own: ${v.reason}`,
+      });
+      await log.flush(1000);
+    } finally {
+      log.dispose();
+    }
+  } catch (err) {
+    process.stderr.write(`TwoKey: could not write the audit record: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
 }
 
 export async function runGate(argv: string[]): Promise<number> {

@@ -22,6 +22,7 @@ import {
   waitForDialog,
   waitUntil,
   webviewFrame,
+  refusedWithBrokerDown,
 } from './workbench';
 
 
@@ -115,6 +116,10 @@ for (const version of VERSIONS) {
       assert.ok(fs.existsSync(path.join(workspace, 'victim', 'data.txt')));
       const audit = fs.readFileSync(path.join(workspace, '.twokey', 'audit.jsonl'), 'utf8');
       assert.match(audit, /"command":"bash -c \\"rm -rf victim\\""[^\n]*"decision":"denied"/);
+    });
+
+    it('with the broker out of reach, rm -rf is refused by the gate alone and recorded; harmless lines run', async () => {
+      assert.equal(await refusedWithBrokerDown(page, workspace, 'bash'), 'rc=130');
     });
 
     it('Allow once (with the typed environment name) lets exactly that command run', async () => {

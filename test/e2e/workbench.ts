@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { installVsix, launchBrowser, openWorkbench, startServer, tmpDir, type Server, type ServerOptions } from '../support/vscode';
 
@@ -133,6 +134,38 @@ export async function closeDialogs(page: Page | undefined): Promise<void> {
   for (let i = 0; i < 3 && page && (await page.locator('.monaco-dialog-box').count()) > 0; i++) {
     await page.keyboard.press('Escape');
     await page.waitForTimeout(300);
+  }
+}
+
+/**
+ * With the window's broker out of reach (its socket moved away, as if the extension were
+ * gone): `rm -rf victim` is refused by the gate on its own, no modal, on record; a harmless
+ * line runs. The socket is put back afterwards. Returns the refusal's exit code as the
+ * shell reports it.
+ */
+export async function refusedWithBrokerDown(page: Page, workspace: string, tag: string): Promise<string> {
+  const file = (f: string) => path.join(workspace, f);
+  const read = (f: string) => (fs.existsSync(file(f)) ? fs.readFileSync(file(f), 'utf8').trim() || undefined : undefined);
+  await typeInTerminal(page, `echo "$TWOKEY_SOCKET" > sock-${tag}.txt`);
+  const sock = await waitUntil('the socket path', () => read(`sock-${tag}.txt`));
+  assert.ok(fs.existsSync(sock), `the broker socket ${sock} exists`);
+  fs.renameSync(sock, `${sock}.away`);
+  try {
+    await typeInTerminal(page, 'rm -rf victim');
+    await typeInTerminal(page, `echo "rc=$?" > rc-${tag}.txt`);
+    const rc = await waitUntil('the refusal', () => read(`rc-${tag}.txt`));
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no modal: nobody can be asked');
+    assert.ok(fs.existsSync(file('victim/data.txt')), 'the folder is still there');
+    const audit = fs.readFileSync(file('.twokey/audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rec = audit.reverse().find((r) => r.command === 'rm -rf victim');
+    assert.equal(rec?.decision, 'denied');
+    assert.match(String(rec?.reason), /could not be reached/);
+    assert.match((await terminalText(page)).replace(/\n/g, ''), /TwoKey: refused/);
+    await typeInTerminal(page, `echo ok > ok-${tag}.txt`);
+    assert.equal(await waitUntil('a harmless line to run', () => read(`ok-${tag}.txt`)), 'ok');
+    return rc;
+  } finally {
+    fs.renameSync(`${sock}.away`, sock);
   }
 }
 

@@ -14,6 +14,7 @@ import {
   clickDialogButton,
   newTerminal,
   openPackaged,
+  refusedWithBrokerDown,
   runCommand,
   statusBadge,
   terminalText,
@@ -119,6 +120,10 @@ for (const version of VERSIONS) {
       assert.match((await terminalText(page)).replace(/\n/g, ''), /TwoKey: refused/);
     });
 
+    it('with the broker out of reach, rm -rf is refused by the gate alone and recorded; harmless lines run', async () => {
+      assert.equal(await refusedWithBrokerDown(page, workspace, 'zsh'), 'rc=126');
+    });
+
     it('a destructive psql call from a script is stopped by the PATH shim', async () => {
       await typeInTerminal(page, 'sh ./migrate.sh');
       const text = await waitForDialog(page);
@@ -147,8 +152,9 @@ for (const version of VERSIONS) {
       await item.waitFor({ state: 'visible', timeout: 30_000 });
       await item.locator('.monaco-button', { hasText: 'Make It Ask First' }).first().click();
       const tasksFile = path.join(workspace, '.vscode', 'tasks.json');
-      await waitUntil('tasks.json to hold the shell task', () => /"command": "rm -rf victim"/.test(fs.readFileSync(tasksFile, 'utf8')) || undefined);
-      assert.doesNotMatch(fs.readFileSync(tasksFile, 'utf8'), /"type": "process"/);
+      await waitUntil('tasks.json to hold no process task', () => !/"type": "process"/.test(fs.readFileSync(tasksFile, 'utf8')));
+      const converted = (JSON.parse(fs.readFileSync(tasksFile, 'utf8')) as typeof TASKS).tasks.find((t) => t.label === 'wipe-process');
+      assert.deepEqual({ type: converted?.type, command: converted?.command, args: 'args' in (converted ?? {}) }, { type: 'shell', command: 'rm -rf victim', args: false });
       await page.waitForTimeout(1000);
       await runTask(page, 'wipe-process');
       const text = await waitForDialog(page);

@@ -107,6 +107,9 @@ test('with the real helper and engine, the gate never refuses its own statements
   // No VS Code shell integration here: PROMPT_COMMAND sources the gate at top level.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-gate-real-'));
   fs.mkdirSync(path.join(dir, 'victim'));
+  // A workspace TwoKey has kept a log in: the gate records its own refusal there.
+  fs.mkdirSync(path.join(dir, '.twokey'));
+  fs.writeFileSync(path.join(dir, '.twokey', 'audit.jsonl'), '');
   const gateJs = path.join(ROOT, 'dist', 'gate.js');
   const r = spawnSync('bash', ['--norc', '--noprofile', '-i'], {
     cwd: dir,
@@ -120,10 +123,18 @@ test('with the real helper and engine, the gate never refuses its own statements
       TWOKEY_NODE: process.execPath,
       TWOKEY_GATE_JS: gateJs,
       TWOKEY_SOCKET: path.join(dir, 'no-broker.sock'),
+      TWOKEY_STATE_DIR: path.join(dir, 'state'),
     },
   });
   assert.ok(fs.existsSync(path.join(dir, 'hidden.txt')) && fs.existsSync(path.join(dir, 'after.txt')), r.stderr);
   assert.ok(fs.existsSync(path.join(dir, 'victim')), 'refused with no broker to ask');
   assert.equal(fs.readFileSync(path.join(dir, 'rc.txt'), 'utf8').trim(), 'rc=130');
   assert.match(r.stderr, /TwoKey: refused/);
+  const recs = fs.readFileSync(path.join(dir, '.twokey', 'audit.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  assert.equal(recs.length, 1, 'one record: the refusal, and nothing for the harmless lines');
+  assert.equal(recs[0].command, 'rm -rf victim');
+  assert.equal(recs[0].decision, 'denied');
+  assert.equal(recs[0].decidedBy, 'policy');
+  assert.match(recs[0].reason, /could not be reached/);
+  assert.match(recs[0].hash, /^[0-9a-f]{64}$/);
 });
