@@ -120,6 +120,15 @@ for (const version of VERSIONS) {
       assert.match((await terminalText(page)).replace(/\n/g, ''), /TwoKey: refused/);
     });
 
+    it('a command hidden in bash -c is held whole, and Deny keeps the folder', async () => {
+      await typeInTerminal(page, 'bash -c "rm -rf victim"');
+      assert.match(await waitForDialog(page), /rm -rf victim/);
+      await clickDialogButton(page, 'Deny');
+      await typeInTerminal(page, 'echo "rc=$?" > rc-bashc.txt');
+      assert.equal(await waitUntil('the exit code', () => read('rc-bashc.txt')), 'rc=126');
+      assert.ok(fs.existsSync(victim()), 'Deny leaves the folder in place');
+    });
+
     it('with the broker out of reach, rm -rf is refused by the gate alone and recorded; harmless lines run', async () => {
       assert.equal(await refusedWithBrokerDown(page, workspace, 'zsh'), 'rc=126');
     });
