@@ -18,6 +18,7 @@ import { Broker } from './intercept/broker';
 import { socketPathFor, writeRegistration } from './intercept/protocol';
 import { gateHandler, installGateEnvironment } from './intercept/terminalGate';
 import { TerminalCoverage } from './intercept/terminalCoverage';
+import { commandWords } from './core/grants';
 import { createCallClassifier } from './core/hooks/classify';
 import { registerAgentHooks } from './ui/agentHooks';
 import { readRecord, statusAll } from './core/hooks/workspaceHooks';
@@ -95,7 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   const socketPath = socketPathFor(stateDir);
   const secret = loadSecret(stateDir);
   const classifyHookCall = createCallClassifier(ws, { home: os.homedir(), workspaceRoot: root, env: process.env });
-  const broker = new Broker(socketPath, secret, gateHandler(decisions, root, classifyHookCall), log);
+  const broker = new Broker(socketPath, secret, gateHandler(decisions, root, classifyHookCall, (command, cwd) => commandWords(engine, { command, cwd, env: process.env, home: os.homedir(), source: 'terminal' })), log);
   registerAgentHooks(context, { workspaceRoot: root, log });
   await broker.start();
   context.subscriptions.push(broker);

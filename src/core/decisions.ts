@@ -50,6 +50,11 @@ export interface DecisionRequest extends CheckRequest {
   signal?: AbortSignal;
   /** Already classified (agent hooks: MCP calls, file reads and edits are not shell lines). */
   verdict?: Verdict;
+  /**
+   * The line a person approved moments ago that this request is part of (its child bash, a
+   * PATH shim it started): what would be asked is allowed on that approval, and recorded so.
+   */
+  coveredBy?: string;
 }
 
 export interface DecisionResult {
@@ -84,6 +89,14 @@ export class DecisionService {
         verdict,
         outcome: 'denied',
         decidedBy: 'policy',
+      };
+    } else if (req.coveredBy) {
+      result = {
+        decision: 'allow',
+        message: '',
+        verdict: { ...verdict, reason: `Part of \`${maskSecrets(req.coveredBy).slice(0, 200)}\`, which a person allowed once moments earlier: ${whatItDoes(verdict)}.` },
+        outcome: 'allowed',
+        decidedBy: 'human',
       };
     } else if (this.protection?.paused()) {
       // Paused by a person: the command runs, and the record says under whose pause.

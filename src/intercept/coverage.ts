@@ -95,3 +95,37 @@ export async function readProcessFacts(pid: number, platform: NodeJS.Platform = 
 export async function shellCoverage(pid: number, socketPath: string): Promise<Coverage> {
   return judgeCoverage(await readProcessFacts(pid), socketPath);
 }
+
+/**
+ * The processes above `pid`, nearest first (the parent, its parent…), up to `depth` of them
+ * and never pid 1. Linux reads /proc/<pid>/stat; elsewhere `ps -o ppid=`.
+ */
+export async function ancestorPids(pid: number, depth = 8, platform: NodeJS.Platform = process.platform): Promise<number[]> {
+  const parentOf = async (p: number): Promise<number | undefined> => {
+    if (platform === 'linux') {
+      try {
+        const stat = await fs.promises.readFile(`/proc/${p}/stat`, 'utf8');
+        // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return Number.isInteger(ppid) ? ppid : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    if (platform === 'win32') return undefined;
+    const out = await new Promise<string | undefined>((resolve) =>
+      execFile('ps', ['-o', 'ppid=', '-p', String(p)], { timeout: 2000 }, (err, o) => resolve(err ? undefined : o)),
+    );
+    const ppid = Number(out?.trim());
+    return out && Number.isInteger(ppid) ? ppid : undefined;
+  };
+  const chain: number[] = [];
+  for (let p = pid; chain.length < depth; ) {
+    const parent = await parentOf(p);
+    if (!parent || parent <= 1 || chain.includes(parent)) break;
+    chain.push(parent);
+    p = parent;
+  }
+  return chain;
+}
+

@@ -126,7 +126,7 @@ if [ $__tk_ask = 1 ]; then
   __tk_js=${sq(opts.gateJs)}
   [ -n "\${TWOKEY_NODE-}" ] && __tk_node=$TWOKEY_NODE
   [ -n "\${TWOKEY_GATE_JS-}" ] && [ -f "$TWOKEY_GATE_JS" ] && __tk_js=$TWOKEY_GATE_JS
-  BASH_ENV= ELECTRON_RUN_AS_NODE=1 "$__tk_node" "$__tk_js" --source shim --argv --cwd "$PWD" -- "$__tk_name" "$@"
+  BASH_ENV= ELECTRON_RUN_AS_NODE=1 "$__tk_node" "$__tk_js" --source shim --shell-pid $$ --argv --cwd "$PWD" -- "$__tk_name" "$@"
   __tk_rc=$?
   if [ $__tk_rc != 0 ]; then
     [ $__tk_rc = 126 ] || echo "TwoKey: refused \\\`$__tk_name\\\` because its gate helper could not run (exit $__tk_rc: $__tk_node $__tk_js). Do not retry or work around this; ask the user to reload the editor window." >&2

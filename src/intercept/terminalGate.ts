@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { writeShims } from './shims';
 import type { GateRequest, GateResponse } from './protocol';
 import type { DecisionService } from '../core/decisions';
+import { ApprovalGrants } from '../core/grants';
+import { ancestorPids } from './coverage';
 import type { Verdict } from '../core/types';
 
 export interface GateWiring {
@@ -80,7 +82,10 @@ export function gateHandler(
   workspaceRoot: () => string | undefined,
   /** Agent hooks: classifies MCP calls, file reads and edits (not shell lines). */
   classifyCall?: (req: GateRequest) => Verdict | undefined,
+  /** A line's simple commands as words, after unwrapping (for approvals that cover children). */
+  commandWords?: (command: string, cwd: string) => string[][],
 ): (req: GateRequest, signal: AbortSignal) => Promise<GateResponse> {
+  const grants = new ApprovalGrants();
   return async (req, signal) => {
     const term = await terminalForPid(req.shellPid);
     const origin =
@@ -93,7 +98,15 @@ export function gateHandler(
     if (req.kind && req.kind !== 'shell' && !verdict) {
       return { decision: 'deny', message: `TwoKey: refused the ${req.source} ${req.kind} call because this window cannot classify it; ask the user to update TwoKey.` };
     }
+    // Asked about by a process below a shell whose line a person just allowed (its child
+    // bash, a PATH shim): covered by that approval when it runs only what the line ran.
+    const shellLine = !req.kind || req.kind === 'shell';
+    let coveredBy: string | undefined;
+    if (shellLine && commandWords && req.shellPid && grants.active()) {
+      coveredBy = grants.take(await ancestorPids(req.shellPid), commandWords(req.command, req.cwd));
+    }
     const r = await decisions.decide({
+      coveredBy,
       command: req.command,
       cwd: req.cwd,
       env: req.env,
@@ -107,6 +120,9 @@ export function gateHandler(
       // A safer command chosen in the prompt goes to the same terminal, through the gate again.
       runInstead: term && req.source === 'terminal' ? (cmd) => setTimeout(() => term.sendText(cmd, true), 300) : undefined,
     });
+    if (shellLine && commandWords && req.shellPid && !coveredBy && r.decision === 'allow' && r.decidedBy === 'human') {
+      grants.note(req.shellPid, req.command, commandWords(req.command, req.cwd));
+    }
     return { decision: r.decision, message: r.message, outcome: r.outcome, decidedBy: r.decidedBy };
   };
 }

@@ -122,6 +122,22 @@ for (const version of VERSIONS) {
       assert.equal(await refusedWithBrokerDown(page, workspace, 'bash'), 'rc=130');
     });
 
+    it('an approved bash -c line is asked about once: its child bash does not ask again', async () => {
+      fs.mkdirSync(path.join(workspace, 'victim2'));
+      fs.writeFileSync(path.join(workspace, 'victim2', 'data.txt'), 'x');
+      await typeInTerminal(page, 'bash -c "rm -rf victim2"');
+      await waitForDialog(page);
+      await clickDialogButton(page, 'Allow once');
+      await answerInputBox(page, 'production');
+      await waitUntil('the folder to go', () => !fs.existsSync(path.join(workspace, 'victim2')));
+      await page.waitForTimeout(1500);
+      assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no second prompt from the child bash');
+      const recs = fs.readFileSync(path.join(workspace, '.twokey', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const child = recs.find((r) => r.command === 'rm -rf victim2');
+      assert.equal(child?.decidedBy, 'human');
+      assert.match(String(child?.reason), /Part of `bash -c "rm -rf victim2"`/);
+    });
+
     it('Allow once (with the typed environment name) lets exactly that command run', async () => {
       await typeInTerminal(page, 'rm -rf victim');
       await waitForDialog(page);

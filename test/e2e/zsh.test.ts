@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PROJECT, VERSIONS, tmpDir, type Server } from '../support/vscode';
 import {
+  answerInputBox,
   clickDialogButton,
   newTerminal,
   openPackaged,
@@ -71,9 +72,11 @@ for (const version of VERSIONS) {
       const settingsFile = path.join(workspace, '.vscode', 'settings.json');
       const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
       fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'terminal.integrated.defaultProfile.linux': 'zsh' }, null, 2));
-      // A fake psql on PATH for the shim case: it would delete the victim if it ran.
+      // A fake psql for the shim cases, on the server's PATH (a terminal's PATH may be resolved
+      // from the login shell instead: then Debian's own psql is the real one): it writes down
+      // each call it gets.
       const bin = tmpDir('twokey-e2e-bin-');
-      fs.writeFileSync(path.join(bin, 'psql'), `#!/bin/sh\nrm -rf '${workspace}/victim'\n`, { mode: 0o755 });
+      fs.writeFileSync(path.join(bin, 'psql'), `#!/bin/sh\necho "$*" >> '${workspace}/psql-ran.txt'\n`, { mode: 0o755 });
       fs.writeFileSync(path.join(workspace, 'migrate.sh'), '#!/bin/sh\npsql -c "DROP TABLE users"\necho migrated > migrated.txt\n', { mode: 0o755 });
       // The user's own zsh config, which must keep working under the gate.
       const zdot = tmpDir('twokey-e2e-zdot-');
@@ -139,7 +142,23 @@ for (const version of VERSIONS) {
       assert.match(text, /psql/);
       await clickDialogButton(page, 'Deny');
       await new Promise((r) => setTimeout(r, 1500));
-      assert.ok(fs.existsSync(victim()), 'the fake psql never ran');
+      assert.equal(read('psql-ran.txt'), undefined, 'the fake psql never ran');
+    });
+
+    it('an approved psql line typed in the terminal is asked about once: its PATH shim does not ask again', async () => {
+      await typeInTerminal(page, 'psql -c "DROP TABLE users"');
+      assert.match(await waitForDialog(page), /DROP TABLE users/);
+      await clickDialogButton(page, 'Allow once');
+      await answerInputBox(page, 'production');
+      // The shim asked the broker too, and the approval covered it: on record, nobody asked.
+      const audit = () => fs.readFileSync(path.join(workspace, '.twokey', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const shim = await waitUntil('the shim to be let through', () =>
+        audit().find((r) => r.source === 'shim' && r.decision === 'allowed' && /^Part of `psql -c "DROP TABLE users"`/.test(String(r.reason))),
+      );
+      assert.equal(shim.command, "psql -c 'DROP TABLE users'");
+      assert.equal(shim.decidedBy, 'human');
+      await page.waitForTimeout(1000);
+      assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no second prompt from the shim');
     });
 
     for (const label of ['wipe-zsh', 'wipe-bash']) {
@@ -172,5 +191,6 @@ for (const version of VERSIONS) {
       await new Promise((r) => setTimeout(r, 1500));
       assert.ok(fs.existsSync(victim()), 'Deny leaves the folder in place');
     });
+
   });
 }
