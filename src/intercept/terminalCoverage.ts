@@ -71,6 +71,11 @@ export class TerminalCoverage implements vscode.Disposable {
       return undefined;
     }
     const c = await shellCoverage(pid, this.socketPath());
+    // Closed while it was being looked at: nothing to name.
+    if (!vscode.window.terminals.includes(t)) {
+      if (this.states.delete(t)) this.onChange();
+      return undefined;
+    }
     const before = this.states.get(t);
     if (c.state === 'unknown') this.states.delete(t);
     else this.states.set(t, c);

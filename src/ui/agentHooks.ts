@@ -9,6 +9,8 @@ import * as vscode from 'vscode';
 import type { Agent } from '../core/hooks/types';
 import { AGENTS, agentLabel } from '../core/hooks/types';
 import { hookCommandLine, HookFileError, type HookExecutable } from '../core/hooks/install';
+import { writeLauncher } from '../core/hooks/launcher';
+import { defaultStateDir } from '../core/audit';
 import { applyInstall, applyUninstall, planInstallAll, planUninstallAll, statusAll } from '../core/hooks/workspaceHooks';
 import { AUTO_APPROVE_SETTING, GLOBAL_AUTO_APPROVE_SETTINGS, findLoosening, mergeAutoApprove, riskyCommandWords } from '../core/hooks/copilotRules';
 
@@ -37,9 +39,13 @@ class ProposedContent implements vscode.TextDocumentContentProvider {
   }
 }
 
-/** The CLI inside this extension, started by the editor's own binary as Node, so agents need no other Node. */
+/**
+ * The CLI inside this extension, started by the editor's own binary as Node, so agents need
+ * no other Node; through a launcher in the state folder that survives updates of both.
+ */
 function executable(context: vscode.ExtensionContext): HookExecutable {
-  return { node: process.execPath, cli: context.asAbsolutePath(path.join('dist', 'cli.js')), electron: !!process.versions.electron };
+  const exe: HookExecutable = { node: process.execPath, cli: context.asAbsolutePath(path.join('dist', 'cli.js')), electron: !!process.versions.electron };
+  return { ...exe, launcher: writeLauncher(defaultStateDir(), exe) };
 }
 
 async function pickAgents(root: string, title: string): Promise<Agent[] | undefined> {
@@ -64,6 +70,8 @@ async function showDiffs(content: ProposedContent, root: string, changes: { file
 
 export function registerAgentHooks(context: vscode.ExtensionContext, deps: AgentHooksDeps): void {
   const content = new ProposedContent();
+  // Hooks installed earlier run the launcher: point it at this editor and this TwoKey now.
+  executable(context);
   context.subscriptions.push(content, vscode.workspace.registerTextDocumentContentProvider(SCHEME, content));
 
   const needRoot = (): string | undefined => {

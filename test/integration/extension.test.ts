@@ -5,6 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXT_ID, api as apiOf, ws, waitFor } from './helpers';
@@ -47,6 +49,26 @@ describe('TwoKey in a real VS Code', () => {
     const declared = pkg.contributes.commands.map((c) => c.command).sort();
     const registered = (await vscode.commands.getCommands(true)).filter((c) => c.startsWith('twokey.')).sort();
     assert.deepEqual(registered, declared);
+  });
+
+  it("writes the agents' hook launcher, which runs this TwoKey's CLI with this editor's Node", async () => {
+    await apiOf();
+    const base = process.env.TWOKEY_STATE_DIR || (process.env.XDG_STATE_HOME ? path.join(process.env.XDG_STATE_HOME, 'twokey') : path.join(os.homedir(), '.local', 'state', 'twokey'));
+    const launcher = path.join(base, 'bin', 'twokey-hook');
+    const text = await waitFor('the launcher', () => fs.existsSync(launcher) && fs.readFileSync(launcher, 'utf8'));
+    const ext = vscode.extensions.getExtension(EXT_ID)!;
+    assert.ok(text.includes(path.join(ext.extensionPath, 'dist', 'cli.js')), 'it names this extension');
+    assert.ok(text.includes(process.execPath), "and this editor's Node");
+    // Not spawnSync: the hook asks this very extension host's broker.
+    const p = spawn(launcher, ['hook', 'claude-code'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.stdin.end(JSON.stringify({ session_id: 's', cwd: ws(), hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'ls -la' } }));
+    const code = await new Promise<number | null>((resolve) => p.on('close', resolve));
+    assert.equal(code, 0, err);
+    assert.deepEqual(JSON.parse(out), { continue: true });
   });
 
   it('refuses a gate request with a wrong secret', async () => {

@@ -13,6 +13,7 @@
  * install. Pure: file contents in, file contents out.
  */
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import { applyEdits, modify, parse, type ParseError } from 'jsonc-parser';
 import type { Agent } from './types';
 import { canonicalJson } from '../json';
@@ -34,6 +35,8 @@ export interface HookExecutable {
   cli: string;
   /** The node is an Electron binary: run it as Node. */
   electron?: boolean;
+  /** A launcher that runs the current Node and CLI (launcher.ts): used instead when set. */
+  launcher?: string;
 }
 
 function q(s: string, windows: boolean): string {
@@ -44,6 +47,7 @@ function q(s: string, windows: boolean): string {
 /** The command line an agent runs: absolute Node and CLI paths, so it works outside the editor. */
 export function hookCommandLine(agent: Agent, exe: HookExecutable, platform: string = process.platform): string {
   const win = platform === 'win32';
+  if (exe.launcher && !win) return `${q(exe.launcher, win)} hook ${agent}`;
   const run = `${q(exe.node, win)} ${q(exe.cli, win)} hook ${agent}`;
   if (!exe.electron) return run;
   return win ? `set ELECTRON_RUN_AS_NODE=1&& ${run}` : `ELECTRON_RUN_AS_NODE=1 ${run}`;
@@ -267,7 +271,25 @@ export function hookStatus(agent: Agent, text: string | undefined, rec: AgentRec
   if (agent === 'cursor' && ours.some((o) => (o.entry as Record<string, unknown>).failClosed !== true)) {
     return { agent, file, state: 'changed', detail: 'a TwoKey entry lost failClosed: true' };
   }
+  const gone = missingPrograms(rec.command);
+  if (gone.length) return { agent, file, state: 'changed', detail: `the program the hook runs is gone (${gone.join(', ')}): reinstall the hooks` };
   return { agent, file, state: 'installed', detail: `${rec.entries.length} entr${rec.entries.length === 1 ? 'y' : 'ies'} in ${file}` };
+}
+
+/**
+ * The absolute paths among the first words of a hook command line (the launcher, or Node and
+ * the CLI) that no longer exist: an update moved them, and the agent's hook now fails.
+ */
+export function missingPrograms(command: string, exists: (p: string) => boolean = fs.existsSync): string[] {
+  const words: string[] = [];
+  const re = /'((?:[^']|'\\'')*)'|"((?:[^"]|"")*)"|(\S+)/g;
+  for (let m = re.exec(command); m && words.length < 4; m = re.exec(command)) {
+    const w = m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2] !== undefined ? m[2].replace(/""/g, '"') : m[3];
+    if (/^[A-Z_]+=/.test(w) || w === 'set' || w.endsWith('&&')) continue;
+    if (w === 'hook') break;
+    words.push(w);
+  }
+  return words.filter((w) => (w.startsWith('/') || /^[A-Za-z]:\\/.test(w)) && !exists(w));
 }
 
 /** A small unified diff of two texts (line-based LCS; hook files are small). */

@@ -11,12 +11,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
-import { hookCommandLine, isTwoKeyCommand, planInstall } from '../../../src/core/hooks/install';
+import { hookCommandLine, isTwoKeyCommand, missingPrograms, planInstall } from '../../../src/core/hooks/install';
 import { applyInstall, applyUninstall, planInstallAll, planUninstallAll, statusAll } from '../../../src/core/hooks/workspaceHooks';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
-const EXE = { node: '/usr/local/bin/node', cli: '/opt/twokey/dist/cli.js' };
+// Programs that exist (status checks that the hook's programs are still there).
+const EXE = { node: process.execPath, cli: CLI };
 const cmd = (a: 'cursor' | 'claude-code' | 'copilot') => hookCommandLine(a, EXE, 'linux');
 
 function workspace(files: Record<string, string> = {}): string {
@@ -51,7 +52,7 @@ const CLAUDE_EXISTING = JSON.stringify(
 );
 
 test('the hook command is absolute Node and absolute cli.js, quoted for the shell; editor binaries run as Node', () => {
-  assert.equal(cmd('cursor'), '/usr/local/bin/node /opt/twokey/dist/cli.js hook cursor');
+  assert.equal(hookCommandLine('cursor', { node: '/usr/local/bin/node', cli: '/opt/twokey/dist/cli.js' }, 'linux'), '/usr/local/bin/node /opt/twokey/dist/cli.js hook cursor');
   assert.equal(hookCommandLine('copilot', { node: '/Applications/Visual Studio Code.app/x/Code Helper', cli: '/e/dist/cli.js', electron: true }, 'darwin'), "ELECTRON_RUN_AS_NODE=1 '/Applications/Visual Studio Code.app/x/Code Helper' /e/dist/cli.js hook copilot");
   assert.ok(isTwoKeyCommand(cmd('claude-code'), 'claude-code'));
   assert.ok(!isTwoKeyCommand(cmd('claude-code'), 'cursor'));
@@ -126,6 +127,19 @@ test('status says changed when an installed entry was edited (failClosed removed
   const [plan] = planUninstallAll(ws, ['cursor']);
   assert.equal(plan.removed, 3);
   assert.equal(plan.keptChanged, 1);
+});
+
+test('status says so when the program a hook runs is gone (an update moved it)', () => {
+  const ws = workspace();
+  const gone = { node: process.execPath, cli: path.join(ws, 'old-version', 'dist', 'cli.js') };
+  applyInstall(ws, planInstallAll(ws, ['cursor'], (a) => hookCommandLine(a, gone, 'linux')));
+  const [st] = statusAll(ws, ['cursor']);
+  assert.equal(st.state, 'changed');
+  assert.match(st.detail, /the program the hook runs is gone \(.*old-version\/dist\/cli\.js\): reinstall/);
+  const has = (p: string) => p === '/x/node' || p === "/it's/cli.js";
+  assert.deepEqual(missingPrograms("ELECTRON_RUN_AS_NODE=1 /x/node '/it'\\''s/cli.js' hook cursor", has), []);
+  assert.deepEqual(missingPrograms("'/home/u/.local/state/twokey/bin/twokey-hook' hook claude-code", has), ['/home/u/.local/state/twokey/bin/twokey-hook']);
+  assert.deepEqual(missingPrograms('set ELECTRON_RUN_AS_NODE=1&& "C:\\Code\\Code.exe" "C:\\ext\\cli.js" hook copilot', () => false), ['C:\\Code\\Code.exe', 'C:\\ext\\cli.js']);
 });
 
 test('a hook file that is not JSON is refused, never overwritten', () => {

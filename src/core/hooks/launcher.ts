@@ -1,0 +1,64 @@
+/**
+ * The agents' hook entries must outlive an update of the editor or of TwoKey: both live in
+ * versioned folders (`…/twokey.twokey-0.1.0/dist/cli.js`, a VS Code server's
+ * `…/bin/<commit>/node`). A hook pointing there breaks on the next update, and Cursor's
+ * fail-closed entries would then block every agent call. So the entries run a launcher in
+ * TwoKey's per-user state folder instead, which the extension rewrites at every start with
+ * the current paths and which, when those are gone, finds the newest TwoKey beside the old
+ * one and a Node to run it. When it finds none it refuses (exit 2 blocks the call in Cursor
+ * and Claude Code) and says why. POSIX only: on Windows the entries keep direct paths.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { HookExecutable } from './install';
+
+export const LAUNCHER_NAME = 'twokey-hook';
+
+function sq(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function launcherScript(exe: HookExecutable): string {
+  const extDir = path.dirname(path.dirname(path.dirname(exe.cli)));
+  const nodeParent = path.dirname(path.dirname(exe.node));
+  return `#!/bin/sh
+# TwoKey agent-hook launcher. The TwoKey extension rewrites it at every start with the
+# paths of the current editor and extension; agents' hook entries run it with \`hook <agent>\`.
+node=${sq(exe.node)}
+cli=${sq(exe.cli)}
+if [ ! -f "$cli" ]; then
+  # TwoKey was updated (or moved) since: the newest TwoKey in the same extensions folder.
+  for c in ${sq(extDir)}/twokey.twokey-*/dist/cli.js; do [ -f "$c" ] && cli=$c; done
+fi
+if [ ! -x "$node" ]; then
+  # The editor was updated since: its newest build beside the old one, else a Node on PATH.
+  for n in ${sq(nodeParent)}/*/${sq(path.basename(exe.node))}; do [ -x "$n" ] && node=$n; done
+  [ -x "$node" ] || node=$(command -v node 2>/dev/null) || node=
+fi
+if [ ! -f "$cli" ] || [ -z "$node" ] || [ ! -x "$node" ]; then
+  echo "TwoKey: refused this call because the TwoKey hook cannot find TwoKey (looked for $cli run by $node). Do not retry or work around this; ask the user to open the workspace in the editor with TwoKey installed, or to reinstall the agent hooks." >&2
+  exit 2
+fi
+ELECTRON_RUN_AS_NODE=1 exec "$node" "$cli" "$@"
+`;
+}
+
+/**
+ * Writes the launcher into `<stateDir>/bin` (atomically, 0755) and returns its path, or
+ * undefined on Windows or when it cannot be written (the entries then use direct paths).
+ */
+export function writeLauncher(stateDir: string, exe: HookExecutable, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform === 'win32') return undefined;
+  try {
+    const dir = path.join(stateDir, 'bin');
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const file = path.join(dir, LAUNCHER_NAME);
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, launcherScript(exe), { mode: 0o755 });
+    fs.chmodSync(tmp, 0o755);
+    fs.renameSync(tmp, file);
+    return file;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The agent-hook launcher (src/core/hooks/launcher.ts) run by a real sh: it runs the CLI it
+ * was written with; after an update of TwoKey (a new versioned folder) or of the editor (a
+ * new build folder) it finds the new ones; with nothing to run it refuses with exit 2 and a
+ * `TwoKey:` line, which blocks the agent's call.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { writeLauncher } from '../../../src/core/hooks/launcher';
+import { hookCommandLine } from '../../../src/core/hooks/install';
+
+function fixture() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-launcher-'));
+  const ext = path.join(root, 'extensions');
+  const cliOf = (v: string) => {
+    const f = path.join(ext, `twokey.twokey-${v}`, 'dist', 'cli.js');
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(f, '');
+    return f;
+  };
+  // A fake "node": prints which binary it is, the script and the arguments it got.
+  const nodeOf = (build: string) => {
+    const f = path.join(root, 'server', 'bin', build, 'node');
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(f, `#!/bin/sh\necho "${build} $ELECTRON_RUN_AS_NODE $*"\n`, { mode: 0o755 });
+    return f;
+  };
+  const run = (launcher: string, pathEnv = '/usr/bin:/bin') => {
+    const r = spawnSync('sh', ['-c', `${hookCommandLine('claude-code', { node: 'x', cli: 'y', launcher }, 'linux')} --extra`], { encoding: 'utf8', env: { PATH: pathEnv } });
+    return { status: r.status, out: r.stdout.trim(), err: r.stderr.trim() };
+  };
+  return { root, ext, cliOf, nodeOf, run };
+}
+
+test('runs the CLI it was written with, as Node, with the hook arguments', () => {
+  const f = fixture();
+  const cli = f.cliOf('0.1.0');
+  const launcher = writeLauncher(path.join(f.root, 'state'), { node: f.nodeOf('aaa'), cli, electron: true }, 'linux')!;
+  assert.equal(fs.statSync(launcher).mode & 0o777, 0o755);
+  assert.deepEqual(f.run(launcher), { status: 0, out: `aaa 1 ${cli} hook claude-code --extra`, err: '' });
+});
+
+test('after updates of TwoKey and of the editor it finds the new ones', () => {
+  const f = fixture();
+  const old = f.cliOf('0.1.0');
+  const oldNode = f.nodeOf('aaa');
+  const launcher = writeLauncher(path.join(f.root, 'state'), { node: oldNode, cli: old }, 'linux')!;
+  fs.rmSync(path.dirname(path.dirname(old)), { recursive: true });
+  const updated = f.cliOf('0.2.0');
+  fs.rmSync(path.dirname(oldNode), { recursive: true });
+  f.nodeOf('bbb');
+  assert.equal(f.run(launcher).out, `bbb 1 ${updated} hook claude-code --extra`);
+});
+
+test('with no editor build left, a Node on PATH runs it', () => {
+  const f = fixture();
+  const cli = f.cliOf('0.1.0');
+  const node = f.nodeOf('aaa');
+  const launcher = writeLauncher(path.join(f.root, 'state'), { node, cli }, 'linux')!;
+  fs.rmSync(path.dirname(node), { recursive: true });
+  const bin = path.join(f.root, 'pathbin');
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, 'node'), '#!/bin/sh\necho "path-node $*"\n', { mode: 0o755 });
+  assert.equal(f.run(launcher, `${bin}:/usr/bin:/bin`).out, `path-node ${cli} hook claude-code --extra`);
+});
+
+test('with no TwoKey to run it refuses: exit 2 and one TwoKey: line', () => {
+  const f = fixture();
+  const cli = f.cliOf('0.1.0');
+  const launcher = writeLauncher(path.join(f.root, 'state'), { node: f.nodeOf('aaa'), cli }, 'linux')!;
+  fs.rmSync(f.ext, { recursive: true });
+  const r = f.run(launcher);
+  assert.equal(r.status, 2);
+  assert.equal(r.out, '');
+  assert.match(r.err, /^TwoKey: refused this call because the TwoKey hook cannot find TwoKey/);
+});
+
+test('Windows keeps direct paths', () => {
+  assert.equal(writeLauncher(os.tmpdir(), { node: 'n', cli: 'c' }, 'win32'), undefined);
+  assert.equal(hookCommandLine('cursor', { node: 'C:\\n.exe', cli: 'C:\\c.js', launcher: '/x' }, 'win32'), '"C:\\n.exe" "C:\\c.js" hook cursor');
+});
