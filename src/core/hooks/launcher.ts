@@ -27,12 +27,19 @@ export function launcherScript(exe: HookExecutable): string {
 node=${sq(exe.node)}
 cli=${sq(exe.cli)}
 if [ ! -f "$cli" ]; then
-  # TwoKey was updated (or moved) since: the newest TwoKey in the same extensions folder.
-  for c in ${sq(extDir)}/twokey.twokey-*/dist/cli.js; do [ -f "$c" ] && cli=$c; done
+  # TwoKey was updated (or moved) since: the newest TwoKey in the same extensions folder
+  # (by time: version folders do not sort as text, 0.10.0 before 0.9.0).
+  for c in ${sq(extDir)}/twokey.twokey-*/dist/cli.js; do
+    [ -f "$c" ] || continue
+    if [ ! -f "$cli" ] || [ "$c" -nt "$cli" ]; then cli=$c; fi
+  done
 fi
 if [ ! -x "$node" ]; then
   # The editor was updated since: its newest build beside the old one, else a Node on PATH.
-  for n in ${sq(nodeParent)}/*/${sq(path.basename(exe.node))}; do [ -x "$n" ] && node=$n; done
+  for n in ${sq(nodeParent)}/*/${sq(path.basename(exe.node))}; do
+    [ -x "$n" ] || continue
+    if [ ! -x "$node" ] || [ "$n" -nt "$node" ]; then node=$n; fi
+  done
   [ -x "$node" ] || node=$(command -v node 2>/dev/null) || node=
 fi
 if [ ! -f "$cli" ] || [ -z "$node" ] || [ ! -x "$node" ]; then

@@ -56,6 +56,17 @@ test('after updates of TwoKey and of the editor it finds the new ones', () => {
   assert.equal(f.run(launcher).out, `bbb 1 ${updated} hook claude-code --extra`);
 });
 
+test('of several TwoKeys left, the newest runs, whatever their names sort as', () => {
+  const f = fixture();
+  const old = f.cliOf('0.1.0');
+  const launcher = writeLauncher(path.join(f.root, 'state'), { node: f.nodeOf('aaa'), cli: old }, 'linux')!;
+  fs.rmSync(path.dirname(path.dirname(old)), { recursive: true });
+  const ten = f.cliOf('0.10.0');
+  const nine = f.cliOf('0.9.0');
+  fs.utimesSync(nine, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+  assert.equal(f.run(launcher).out, `aaa 1 ${ten} hook claude-code --extra`);
+});
+
 test('with no editor build left, a Node on PATH runs it', () => {
   const f = fixture();
   const cli = f.cliOf('0.1.0');
