@@ -131,7 +131,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   const coverage = new TerminalCoverage(() => socketPath, () => settings.gateEnabled, () => refreshBadge());
   context.subscriptions.push(coverage);
   const surfaces = (): Surface[] => [
-    { name: 'Terminal gate (bash)', state: settings.gateEnabled ? 'on' : 'off', detail: settings.gateEnabled ? undefined : 'twokey.gate.enabled is off' },
+    { name: 'Terminal gates (bash, zsh)', state: settings.gateEnabled ? 'on' : 'off', detail: settings.gateEnabled ? undefined : 'twokey.gate.enabled is off' },
     { name: 'Broker', state: 'on', detail: socketPath },
     ...coverage.ungated().map((u) => ({ name: `Terminal '${u.name}' has no gate`, state: 'degraded' as const, detail: u.coverage.reason })),
     ...agentHookSurfaces(workspace),

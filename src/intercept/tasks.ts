@@ -20,7 +20,7 @@ import { whatItDoes } from '../core/decisions';
 import { handledTaskExecutions, recordObserved, taskCommandLine } from './observe';
 import { convertProcessTaskToShell } from '../core/taskFile';
 
-export const MAKE_SHELL_TASKS = 'Make It Ask First (Shell Task)';
+const MAKE_SHELL_TASKS = 'Make It Ask First (Shell Task)';
 
 /** A destructive process task defined in a folder's tasks.json: convertible to a shell task. */
 interface Convertible {
@@ -112,6 +112,16 @@ export function registerTaskChecks(context: vscode.ExtensionContext, deps: TaskC
     }
   };
 
+  const convertAndTell = async (found: readonly Convertible[]): Promise<string[]> => {
+    const lines = found.length ? await makeShellTasks(found, deps.audit, deps.log) : [];
+    void vscode.window.showInformationMessage(
+      lines.length
+        ? `TwoKey: ${lines.length === 1 ? 'the task now runs' : `${lines.length} tasks now run`} in a gated shell, which asks first: ${lines.join('; ')}.`
+        : 'TwoKey: no destructive process task in tasks.json could be made a shell task.',
+    );
+    return lines;
+  };
+
   // Definitions: at activation and when tasks.json changes; one warning per distinct set.
   let lastWarned = '';
   let timer: NodeJS.Timeout | undefined;
@@ -142,11 +152,7 @@ export function registerTaskChecks(context: vscode.ExtensionContext, deps: TaskC
           ? `Shell tasks ask first. ${toConvert.length === 1 ? 'A process task' : `${toConvert.length} process tasks`} (${toConvert.map((t) => `'${t.name}'`).join(', ')}) cannot be stopped before they run: make them shell tasks with the same arguments, and they ask first too.`
           : 'Shell tasks ask first; a process task that runs it without a decision is stopped as soon as VS Code allows.');
       if (toConvert.length && !deps.warn) {
-        void vscode.window.showWarningMessage(message, MAKE_SHELL_TASKS).then(async (pick) => {
-          if (pick !== MAKE_SHELL_TASKS) return;
-          const lines = await makeShellTasks(toConvert, deps.audit, deps.log);
-          if (lines.length) void vscode.window.showInformationMessage(`TwoKey: ${lines.length === 1 ? 'the task now runs' : `${lines.length} tasks now run`} in a gated shell: ${lines.join('; ')}.`);
-        });
+        void vscode.window.showWarningMessage(message, MAKE_SHELL_TASKS).then((pick) => (pick === MAKE_SHELL_TASKS ? convertAndTell(toConvert) : []));
       } else {
         warn(message);
       }
@@ -170,11 +176,7 @@ export function registerTaskChecks(context: vscode.ExtensionContext, deps: TaskC
         const conv = c && c.verdict.decision !== 'allow' ? convertible(t) : undefined;
         if (conv) found.push(conv);
       }
-      const lines = found.length ? await makeShellTasks(found, deps.audit, deps.log) : [];
-      void vscode.window.showInformationMessage(
-        lines.length ? `TwoKey: ${lines.length} process task(s) now run in a gated shell: ${lines.join('; ')}.` : 'TwoKey: no destructive process task in tasks.json.',
-      );
-      return lines;
+      return convertAndTell(found);
     }),
   );
 

@@ -57,7 +57,7 @@ for (const version of VERSIONS) {
       await hover.waitFor({ state: 'visible', timeout: 15_000 });
       const text = await hover.innerText();
       assert.match(text, /unknown \(treated as production\)/);
-      assert.match(text, /Terminal gate \(bash\): on/);
+      assert.match(text, /Terminal gates \(bash, zsh\): on/);
       assert.match(text, /Today: \d+ allowed, \d+ denied, \d+ asked/);
       await page.mouse.move(700, 400);
       await page.keyboard.press('Escape');
