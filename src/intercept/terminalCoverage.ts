@@ -54,10 +54,6 @@ export class TerminalCoverage implements vscode.Disposable {
     return out;
   }
 
-  coverageOf(t: vscode.Terminal): Coverage | undefined {
-    return this.states.get(t);
-  }
-
   /** Looks at a terminal's shell now; resolves to what was found. */
   async check(t: vscode.Terminal): Promise<Coverage | undefined> {
     let pid: number | undefined;

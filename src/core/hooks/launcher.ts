@@ -12,13 +12,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HookExecutable } from './install';
 
-export const LAUNCHER_NAME = 'twokey-hook';
+const LAUNCHER_NAME = 'twokey-hook';
 
 function sq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-export function launcherScript(exe: HookExecutable): string {
+function launcherScript(exe: HookExecutable): string {
   const extDir = path.dirname(path.dirname(path.dirname(exe.cli)));
   const nodeParent = path.dirname(path.dirname(exe.node));
   return `#!/bin/sh
