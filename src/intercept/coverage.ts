@@ -2,8 +2,8 @@
  * Is a terminal's shell actually gated? Read from the shell process itself, not assumed:
  * which program it is (bash and zsh have TwoKey gates; sh, fish, PowerShell… do not) and
  * whether it started with this window's gate environment (a terminal opened before TwoKey
- * was active, or while the gates were off, has none). Linux reads /proc; macOS and the BSDs ask `ps`; elsewhere the answer is unknown.
- * No `vscode` import.
+ * was active, or while the gates were off, has none). Linux reads /proc; macOS and the BSDs
+ * ask `ps`; elsewhere the answer is unknown. No `vscode` import.
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -72,6 +72,11 @@ export function parsePsEnv(line: string, names: readonly string[]): Record<strin
   return env;
 }
 
+/** `ps` with these arguments: its output, or undefined when it fails (no such process). */
+function ps(args: string[]): Promise<string | undefined> {
+  return new Promise((resolve) => execFile('ps', args, { timeout: 2000, maxBuffer: 1 << 20 }, (err, out) => resolve(err ? undefined : out)));
+}
+
 /** What the process is and what it started with; undefined if it is gone. */
 export async function readProcessFacts(pid: number, platform: NodeJS.Platform = process.platform): Promise<ProcessFacts | undefined> {
   if (platform === 'linux') {
@@ -84,11 +89,9 @@ export async function readProcessFacts(pid: number, platform: NodeJS.Platform = 
     }
   }
   if (platform === 'win32') return undefined;
-  const run = (args: string[]) =>
-    new Promise<string | undefined>((resolve) => execFile('ps', args, { timeout: 2000, maxBuffer: 1 << 20 }, (err, out) => resolve(err ? undefined : out)));
-  const comm = (await run(['-o', 'comm=', '-p', String(pid)]))?.trim();
+  const comm = (await ps(['-o', 'comm=', '-p', String(pid)]))?.trim();
   if (!comm) return undefined;
-  const withEnv = await run(['eww', '-o', 'command=', '-p', String(pid)]);
+  const withEnv = await ps(['eww', '-o', 'command=', '-p', String(pid)]);
   return { name: path.basename(comm), env: withEnv ? parsePsEnv(withEnv, ['TWOKEY_SOCKET']) : undefined };
 }
 
@@ -113,9 +116,7 @@ export async function ancestorPids(pid: number, depth = 8, platform: NodeJS.Plat
       }
     }
     if (platform === 'win32') return undefined;
-    const out = await new Promise<string | undefined>((resolve) =>
-      execFile('ps', ['-o', 'ppid=', '-p', String(p)], { timeout: 2000 }, (err, o) => resolve(err ? undefined : o)),
-    );
+    const out = await ps(['-o', 'ppid=', '-p', String(p)]);
     const ppid = Number(out?.trim());
     return out && Number.isInteger(ppid) ? ppid : undefined;
   };

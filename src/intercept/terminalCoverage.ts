@@ -17,7 +17,8 @@ export interface UngatedTerminal {
 
 export class TerminalCoverage implements vscode.Disposable {
   private readonly states = new Map<vscode.Terminal, Coverage>();
-  private readonly taskPids = new Set<number>();
+  /** Running task processes: not terminals a person types in. */
+  private readonly taskPids = new Map<vscode.TaskExecution, number>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -34,8 +35,10 @@ export class TerminalCoverage implements vscode.Disposable {
         if (this.states.delete(t)) this.onChange();
       }),
       vscode.tasks.onDidStartTaskProcess((e) => {
-        if (e.processId) this.taskPids.add(e.processId);
+        if (e.processId) this.taskPids.set(e.execution, e.processId);
       }),
+      // Pids are reused: a later shell with an old task's pid must still be looked at.
+      vscode.tasks.onDidEndTaskProcess((e) => this.taskPids.delete(e.execution)),
     );
     // A relaunched shell (new process, same terminal) shows itself through shell integration.
     if (typeof vscode.window.onDidChangeTerminalShellIntegration === 'function') {
@@ -62,7 +65,7 @@ export class TerminalCoverage implements vscode.Disposable {
     } catch {
       pid = undefined;
     }
-    if (!pid || this.taskPids.has(pid) || t.exitStatus) {
+    if (!pid || [...this.taskPids.values()].includes(pid) || t.exitStatus) {
       if (this.states.delete(t)) this.onChange();
       return undefined;
     }

@@ -72,9 +72,8 @@ for (const version of VERSIONS) {
       const settingsFile = path.join(workspace, '.vscode', 'settings.json');
       const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
       fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'terminal.integrated.defaultProfile.linux': 'zsh' }, null, 2));
-      // A fake psql for the shim cases, on the server's PATH (a terminal's PATH may be resolved
-      // from the login shell instead: then Debian's own psql is the real one): it writes down
-      // each call it gets.
+      // A fake psql for the shim cases, put on PATH by the user's .zshrc (as people do with
+      // their tools; TwoKey's shims still come first): it writes down each call it gets.
       const bin = tmpDir('twokey-e2e-bin-');
       fs.writeFileSync(path.join(bin, 'psql'), `#!/bin/sh\necho "$*" >> '${workspace}/psql-ran.txt'\n`, { mode: 0o755 });
       fs.writeFileSync(path.join(workspace, 'migrate.sh'), '#!/bin/sh\npsql -c "DROP TABLE users"\necho migrated > migrated.txt\n', { mode: 0o755 });
@@ -82,7 +81,7 @@ for (const version of VERSIONS) {
       const zdot = tmpDir('twokey-e2e-zdot-');
       fs.writeFileSync(
         path.join(zdot, '.zshrc'),
-        ['alias ll="echo from-user-alias"', 'export FROM_USER_RC=yes', 'twokey_test_precmd() { :; }', 'autoload -Uz add-zsh-hook', 'add-zsh-hook precmd twokey_test_precmd', ''].join('\n'),
+        ['alias ll="echo from-user-alias"', 'export FROM_USER_RC=yes', `export PATH='${bin}':$PATH`, 'twokey_test_precmd() { :; }', 'autoload -Uz add-zsh-hook', 'add-zsh-hook precmd twokey_test_precmd', ''].join('\n'),
       );
       ({ server, browser, page } = await openPackaged(version, workspace, {
         env: { ZDOTDIR: zdot, PATH: `${bin}:${process.env.PATH}` },
@@ -157,6 +156,8 @@ for (const version of VERSIONS) {
       );
       assert.equal(shim.command, "psql -c 'DROP TABLE users'");
       assert.equal(shim.decidedBy, 'human');
+      // And the real (fake) psql ran, through the shim, with its arguments intact.
+      assert.equal(await waitUntil('the approved psql to run', () => read('psql-ran.txt')), '-c DROP TABLE users');
       await page.waitForTimeout(1000);
       assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no second prompt from the shim');
     });

@@ -13,7 +13,6 @@
  * install. Pure: file contents in, file contents out.
  */
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs';
 import { applyEdits, modify, parse, type ParseError } from 'jsonc-parser';
 import type { Agent } from './types';
 import { canonicalJson } from '../json';
@@ -253,7 +252,8 @@ export interface HookStatus {
 }
 
 /** Installed (every recorded entry there, unchanged), missing (no TwoKey entry), or changed since install. */
-export function hookStatus(agent: Agent, text: string | undefined, rec: AgentRecord | undefined): HookStatus {
+/** `exists`: whether a path is there (the caller's file system), to name a hook whose program is gone. */
+export function hookStatus(agent: Agent, text: string | undefined, rec: AgentRecord | undefined, exists?: (p: string) => boolean): HookStatus {
   const file = rec?.file ?? HOOK_FILES[agent];
   let doc: Record<string, unknown>;
   try {
@@ -271,7 +271,7 @@ export function hookStatus(agent: Agent, text: string | undefined, rec: AgentRec
   if (agent === 'cursor' && ours.some((o) => (o.entry as Record<string, unknown>).failClosed !== true)) {
     return { agent, file, state: 'changed', detail: 'a TwoKey entry lost failClosed: true' };
   }
-  const gone = missingPrograms(rec.command);
+  const gone = exists ? missingPrograms(rec.command, exists) : [];
   if (gone.length) return { agent, file, state: 'changed', detail: `the program the hook runs is gone (${gone.join(', ')}): reinstall the hooks` };
   return { agent, file, state: 'installed', detail: `${rec.entries.length} entr${rec.entries.length === 1 ? 'y' : 'ies'} in ${file}` };
 }
@@ -280,7 +280,7 @@ export function hookStatus(agent: Agent, text: string | undefined, rec: AgentRec
  * The absolute paths among the first words of a hook command line (the launcher, or Node and
  * the CLI) that no longer exist: an update moved them, and the agent's hook now fails.
  */
-export function missingPrograms(command: string, exists: (p: string) => boolean = fs.existsSync): string[] {
+export function missingPrograms(command: string, exists: (p: string) => boolean): string[] {
   const words: string[] = [];
   const re = /'((?:[^']|'\\'')*)'|"((?:[^"]|"")*)"|(\S+)/g;
   for (let m = re.exec(command); m && words.length < 4; m = re.exec(command)) {

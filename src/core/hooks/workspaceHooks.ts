@@ -83,5 +83,5 @@ export function applyUninstall(root: string, plans: UninstallPlan[]): void {
 
 export function statusAll(root: string, agents: Agent[] = [...AGENTS]): HookStatus[] {
   const rec = readRecord(root);
-  return agents.map((a) => hookStatus(a, read(path.join(root, rec.agents[a]?.file ?? HOOK_FILES[a])), rec.agents[a]));
+  return agents.map((a) => hookStatus(a, read(path.join(root, rec.agents[a]?.file ?? HOOK_FILES[a])), rec.agents[a], fs.existsSync));
 }
