@@ -18,6 +18,7 @@ import { loadBashParser, type BashParser } from './shell/treesitter';
 import { BudgetExceeded, newContext, parseScript } from './shell/extract';
 import { DYN, type ParsedLine, type SimpleCommand } from './shell/model';
 import { runRules } from './rules/index';
+import { fileSourceFrom, type FileSource } from './shell/files';
 
 export interface EngineOptions {
   /** Folder holding tree-sitter.wasm and tree-sitter-bash.wasm (default: next to the bundle, then node_modules). */
@@ -30,6 +31,11 @@ export interface EngineOptions {
   timeBudgetMs?: number;
   /** Reads a file named by the command (`curl -d @body.json`, `psql -f x.sql`); undefined when unreadable. */
   readFile?: (path: string) => string | undefined;
+  /**
+   * Where scripts, package.json, Makefiles… that a command runs are read from (bounded and
+   * cached: see shell/files.ts). Without it (and without `readFile`) they are not followed.
+   */
+  files?: FileSource;
 }
 
 export interface ExplainedCommand {
@@ -41,6 +47,8 @@ export interface ExplainedCommand {
   stdin?: string;
   redirects?: string[];
   assignments?: Record<string, string>;
+  /** The file and line it came from, when the engine followed a script. */
+  origin?: string;
   hits: string[];
 }
 
@@ -61,6 +69,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
 class DecisionEngine implements Engine {
   private readonly maxLen: number;
   private readonly budget: number;
+  private readonly files?: FileSource;
 
   constructor(
     private readonly parser: BashParser,
@@ -68,6 +77,19 @@ class DecisionEngine implements Engine {
   ) {
     this.maxLen = opts.maxLineLength ?? 65536;
     this.budget = opts.timeBudgetMs ?? 200;
+    this.files = opts.files ?? (opts.readFile ? fileSourceFrom(opts.readFile) : undefined);
+  }
+
+  /** `readFile` for the rules (`curl -d @body.json`) over the bounded file source. */
+  private readVia(cwd: string | undefined): ((p: string) => string | undefined) | undefined {
+    const files = this.files;
+    if (!files) return undefined;
+    return (p) => {
+      const abs = p.startsWith('/') ? p : cwd ? `${cwd.replace(/\/$/, '')}/${p}` : undefined;
+      if (!abs) return undefined;
+      const r = files.read(abs);
+      return 'text' in r ? r.text : undefined;
+    };
   }
 
   check(req: CheckRequest): Verdict {
@@ -85,6 +107,7 @@ class DecisionEngine implements Engine {
       ...(c.stdin ? { stdin: c.stdin.kind + (c.stdin.source ? ` ${c.stdin.source}` : '') + (c.stdin.text !== undefined ? `: ${c.stdin.text.slice(0, 200)}` : '') } : {}),
       ...(c.redirects.length ? { redirects: c.redirects.map((x) => `${x.op} ${x.target.raw}`) } : {}),
       ...(Object.keys(c.assignments).length ? { assignments: c.assignments } : {}),
+      ...(c.origin ? { origin: c.origin } : {}),
       hits: r.perCommand[i] ?? [],
     }));
     return { verdict: r.verdict, commands, unanalysable: r.parsed.unanalysable };
@@ -94,7 +117,7 @@ class DecisionEngine implements Engine {
     const started = performance.now();
     const command = req.command ?? '';
     const home = req.home ?? req.env?.HOME;
-    const ruleCtx = { cwd: req.cwd, workspaceRoot: req.workspaceRoot ?? req.cwd, home, env: req.env, readFile: this.opts.readFile };
+    const ruleCtx = { cwd: req.cwd, workspaceRoot: req.workspaceRoot ?? req.cwd, home, env: req.env, readFile: this.opts.readFile ?? this.readVia(req.cwd) };
     let parsed: ParsedLine = { commands: [], unanalysable: [] };
     const hits: RuleHit[] = [];
     const perCommand: string[][] = [];
@@ -102,7 +125,7 @@ class DecisionEngine implements Engine {
     if (command.length > this.maxLen) {
       parsed.unanalysable.push({ reason: `the command is ${command.length} characters long, over the ${this.maxLen}-character limit for analysis`, text: command.slice(0, 200) });
     } else if (command.trim() !== '') {
-      const ctx = newContext(this.parser, { env: req.env, home, cwd: req.cwd, deadline: started + this.budget });
+      const ctx = newContext(this.parser, { env: req.env, home, cwd: req.cwd, deadline: started + this.budget, files: this.files, workspaceRoot: req.workspaceRoot ?? req.cwd });
       try {
         parseScript(command, ctx);
         parsed = ctx.out;
@@ -134,7 +157,7 @@ class DecisionEngine implements Engine {
 function annotate(h: RuleHit, c: SimpleCommand): RuleHit {
   const wrappers = c.via.filter((v) => v !== 'nohup' && v !== 'time');
   if (!wrappers.length) return h;
-  return { ...h, reason: `${h.reason} (run through ${wrappers.join(' → ')})` };
+  return { ...h, reason: `${h.reason} (run through ${wrappers.join(' → ')}${c.origin ? `; ${c.origin}` : ''})` };
 }
 
 /** Unknown parts of words never leak into what people read. */

@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import type { BashParser, SyntaxNode } from './treesitter';
 import { DYN, type ParsedLine, type Redirect, type SimpleCommand, type Stdin, type Word } from './model';
 import { unwrapCommand } from './unwrap';
+import type { FileSource } from './files';
 
 export class BudgetExceeded extends Error {}
 
@@ -23,15 +24,31 @@ export interface WalkContext {
   out: ParsedLine;
   deadline: number;
   maxDepth: number;
+  /** Where followed files are read from; without it scripts and package files are not followed. */
+  files?: FileSource;
+  workspaceRoot?: string;
+  /** Files written earlier on the line (absolute path): their text when known. */
+  written: Map<string, { text?: string; by: string }>;
+  /** Files and scripts being followed (loop guard). */
+  following: Set<string>;
+  /** The file being walked, when following one: commands cite `file line N`. */
+  origin?: { file: string; base: number };
+  /** Citation given to commands nested inside a followed file's command (`bash -c` in x.sh). */
+  fixedOrigin?: string;
+  currentOrigin?: string;
 }
 
 const MAX_NESTED = 8;
 
 export function newContext(
   parser: BashParser,
-  opts: { env?: Record<string, string | undefined>; home?: string; cwd?: string; deadline: number },
+  opts: { env?: Record<string, string | undefined>; home?: string; cwd?: string; deadline: number; files?: FileSource; workspaceRoot?: string },
 ): WalkContext {
   return {
+    files: opts.files,
+    workspaceRoot: opts.workspaceRoot,
+    written: new Map(),
+    following: new Set(),
     parser,
     vars: new Map(),
     aliases: new Map(),
@@ -92,15 +109,45 @@ function fastPath(text: string, ctx: WalkContext, stdin?: Stdin): boolean {
 
 /** Parses nested code with one more level of depth and a wrapper label. */
 export function parseNested(text: string, ctx: WalkContext, label: string, stdin?: Stdin): void {
-  const saved = { depth: ctx.depth, via: ctx.via };
+  const saved = { depth: ctx.depth, via: ctx.via, origin: ctx.origin, fixed: ctx.fixedOrigin };
   ctx.depth++;
   ctx.via = [...ctx.via, label];
+  if (ctx.origin) ctx.fixedOrigin = ctx.currentOrigin ?? ctx.fixedOrigin;
+  ctx.origin = undefined;
   try {
     parseScript(text, ctx, stdin);
   } finally {
     ctx.depth = saved.depth;
     ctx.via = saved.via;
+    ctx.origin = saved.origin;
+    ctx.fixedOrigin = saved.fixed;
   }
+}
+
+/**
+ * Parses the text of a followed file (or a package script, a make recipe…): like
+ * parseNested, and every command in it cites `file line N` (base: the 0-based line the text
+ * starts at; negative when the line is not known).
+ */
+export function parseFile(text: string, ctx: WalkContext, label: string, origin: { file: string; base: number }): void {
+  const saved = { depth: ctx.depth, via: ctx.via, origin: ctx.origin, fixed: ctx.fixedOrigin };
+  ctx.depth++;
+  ctx.via = [...ctx.via, label];
+  ctx.origin = origin;
+  ctx.fixedOrigin = undefined;
+  try {
+    parseScript(text, ctx);
+  } finally {
+    ctx.depth = saved.depth;
+    ctx.via = saved.via;
+    ctx.origin = saved.origin;
+    ctx.fixedOrigin = saved.fixed;
+  }
+}
+
+function citeRow(ctx: WalkContext, row: number): string | undefined {
+  if (!ctx.origin) return ctx.fixedOrigin;
+  return ctx.origin.base < 0 ? ctx.origin.file : `${ctx.origin.file} line ${ctx.origin.base + row + 1}`;
 }
 
 function checkBudget(ctx: WalkContext): void {
@@ -294,6 +341,7 @@ function walkCommand(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, redirect
     for (const [k, v] of Object.entries(assignments)) ctx.vars.set(k, v);
     return;
   }
+  const origin = citeRow(ctx, node.startPosition.row);
   const cmd: SimpleCommand = {
     name: name.value,
     args,
@@ -304,16 +352,19 @@ function walkCommand(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, redirect
     via: ctx.via,
     depth: ctx.depth,
     cwd: ctx.cwd,
+    ...(origin ? { origin } : {}),
   };
   if (name.value.includes(DYN)) {
     ctx.out.unanalysable.push({ reason: `the command name ${name.raw} is only known when it runs`, text: node.text.slice(0, 200) });
   }
+  ctx.currentOrigin = origin;
   unwrapCommand(cmd, ctx);
 }
 
 /** Records a final simple command, with the side effects a shell would have (cd, alias). */
 export function emit(cmd: SimpleCommand, ctx: WalkContext): void {
   ctx.out.commands.push(cmd);
+  recordWrites(cmd, ctx);
   if (cmd.name === 'cd' || cmd.name === 'pushd') {
     const target = cmd.args.find((a) => !a.value.startsWith('-'));
     if (!target) ctx.cwd = ctx.home ?? '~';
@@ -325,6 +376,90 @@ export function emit(cmd: SimpleCommand, ctx: WalkContext): void {
       if (eq > 0) ctx.aliases.set(a.value.slice(0, eq), a.value.slice(eq + 1));
     }
   }
+}
+
+const WRITE_OPS = /^(?:>|>\||>>|&>|&>>|1>|1>>)$/;
+
+/** Remembers files this command writes, with their text when the engine can tell (for `… > x.sh; bash x.sh`). */
+function recordWrites(cmd: SimpleCommand, ctx: WalkContext): void {
+  const set = (path: string, text: string | undefined, append: boolean) => {
+    const abs = resolvePath(path, cmd.cwd ?? ctx.cwd, ctx.home);
+    if (abs.includes(DYN) || !abs.startsWith('/')) return;
+    let full = text;
+    if (append && text !== undefined) {
+      const prev = ctx.written.get(abs);
+      if (prev) full = prev.text === undefined ? undefined : prev.text + text;
+      else if (ctx.files) {
+        const r = ctx.files.read(abs);
+        full = 'text' in r ? r.text + text : r.problem === 'missing' ? text : undefined;
+      }
+    }
+    ctx.written.set(abs, { text: full, by: cmd.name });
+  };
+  const produced = producedText(cmd);
+  for (const r of cmd.redirects) {
+    if (WRITE_OPS.test(r.op)) set(r.target.value, produced, r.op.includes('>>'));
+  }
+  const vals = cmd.args.map((a) => a.value);
+  const positional = vals.filter((v) => !v.startsWith('-'));
+  switch (cmd.name) {
+    case 'tee': {
+      const text = cmd.stdin?.kind === 'literal' ? cmd.stdin.text : undefined;
+      const append = vals.some((v) => v === '-a' || v === '--append');
+      for (const p of positional) set(p, text, append);
+      break;
+    }
+    case 'cp':
+    case 'mv':
+    case 'install':
+    case 'ln':
+      if (positional.length >= 2) set(positional[positional.length - 1], undefined, false);
+      break;
+    case 'curl':
+    case 'wget': {
+      const i = vals.findIndex((v) => v === '-o' || v === '--output' || v === '-O' || v === '--output-document');
+      if (i >= 0 && vals[i + 1] && !(cmd.name === 'curl' && vals[i] === '-O')) set(vals[i + 1], undefined, false);
+      break;
+    }
+  }
+}
+
+/** printf FORMAT ARGS…: %s/%b/%d take the next argument; the format repeats while arguments remain. */
+function printfText(vals: string[]): string {
+  const [fmt, ...rest] = vals;
+  if (fmt === undefined) return '';
+  let out = '';
+  let k = 0;
+  for (let round = 0; round < 64; round++) {
+    out += unescapeC(fmt.replace(/%%|%[-+ #0]*\d*(?:\.\d+)?[sbdiqcxXoufeEgG]/g, (m) => (m === '%%' ? '%' : (rest[k++] ?? ''))));
+    if (k >= rest.length || !/%[^%]/.test(fmt)) break;
+  }
+  return out;
+}
+
+/** What a command prints, when it is plainly known (echo, printf, cat of a heredoc). */
+function producedText(cmd: SimpleCommand): string | undefined {
+  const vals = cmd.args.map((a) => a.value);
+  if (vals.some((v) => v.includes(DYN))) return undefined;
+  switch (cmd.name) {
+    case 'echo': {
+      let i = 0;
+      let nl = true;
+      let esc = false;
+      while (i < vals.length && /^-[neE]+$/.test(vals[i])) {
+        if (vals[i].includes('n')) nl = false;
+        if (vals[i].includes('e')) esc = true;
+        i++;
+      }
+      const t = vals.slice(i).join(' ');
+      return (esc ? unescapeC(t) : t) + (nl ? '\n' : '');
+    }
+    case 'printf':
+      return vals.length ? printfText(vals[0] === '--' ? vals.slice(1) : vals) : undefined;
+    case 'cat':
+      return vals.length === 0 && cmd.stdin?.kind === 'literal' ? cmd.stdin.text : undefined;
+  }
+  return undefined;
 }
 
 export function resolvePath(p: string, cwd: string | undefined, home: string | undefined): string {

@@ -46,6 +46,8 @@ export interface SimpleCommand {
   dynamicArgs?: boolean;
   /** Working directory the command runs in, when a `cd` earlier on the line changed it. */
   cwd?: string;
+  /** The file and line it was read from, when the engine followed a script (`x.sh line 3`). */
+  origin?: string;
 }
 
 export interface Unanalysable {

@@ -6,6 +6,7 @@
 import { DYN, type SimpleCommand, type Stdin, type Word } from './model';
 import { emit, parseNested, type WalkContext } from './extract';
 import { codeToShell, type CodeLang } from './code';
+import { followComposer, followJust, followMake, followPackageScripts, followScript, followTaskfile } from './follow';
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox', 'rbash', 'yash']);
 
@@ -113,6 +114,15 @@ export function unwrapCommand(input: SimpleCommand, ctx: WalkContext): void {
   let c: SimpleCommand | undefined = input;
   for (let guard = 0; c && guard < 16; guard++) {
     const name = basename(c.name);
+    if (name !== c.name && isScriptPath(c.name) && !c.via.includes(c.name)) {
+      // `./x.sh`, `scripts/wipe`, `~/.local/bin/tool`: the file itself is what runs.
+      const file: Word = { value: c.name, raw: c.name };
+      const withArgs = { ...c, name };
+      if (followScript(withArgs, ctx, file, c.name, undefined)) {
+        emit(withArgs, ctx);
+        return;
+      }
+    }
     if (name !== c.name) c = { ...c, name };
     const args: Word[] = c.args;
 
@@ -307,9 +317,35 @@ export function unwrapCommand(input: SimpleCommand, ctx: WalkContext): void {
           ctx.out.unanalysable.push({ reason: `it sources the output of ${file.raw.slice(0, 60)}, which is only known when it runs`, text: c.raw });
         } else if (file && /^\/dev\/(stdin|fd\/0)$/.test(file.value)) {
           stdinScript(c, ctx, name, 'source');
+        } else if (file) {
+          followScript(c, ctx, file, `${name} ${file.raw}`, 'shell');
         }
         emit(c, ctx);
         return;
+      }
+      case 'make':
+      case 'gmake':
+        emit(c, ctx);
+        followMake(c, ctx);
+        return;
+      case 'just':
+        emit(c, ctx);
+        followJust(c, ctx);
+        return;
+      case 'task':
+      case 'go-task':
+        emit(c, ctx);
+        followTaskfile(c, ctx);
+        return;
+      case 'composer':
+        emit(c, ctx);
+        followComposer(c, ctx);
+        return;
+      case 'shx': {
+        const next = shift(c, skipOptions(args, 0, new Set()), 'shx');
+        if (!next) return emit(c, ctx);
+        c = next;
+        continue;
       }
       case 'ssh': {
         const i = skipOptions(args, 0, VALUE_OPTS.ssh, false);
@@ -365,6 +401,10 @@ export function unwrapCommand(input: SimpleCommand, ctx: WalkContext): void {
       unwrapShell(c, ctx, name);
       return;
     }
+    if ((name === 'npm' || name === 'pnpm' || name === 'yarn' || name === 'bun') && followPackageScripts(c, ctx, name)) {
+      emit(c, ctx);
+      return;
+    }
     if (RUNNERS.has(name)) {
       const next = unwrapRunner(c, name);
       if (next) {
@@ -382,6 +422,52 @@ export function unwrapCommand(input: SimpleCommand, ctx: WalkContext): void {
     return;
   }
   if (c) emit(c, ctx);
+}
+
+/** A command word naming a file to run (not a system program looked up by its full path). */
+function isScriptPath(name: string): boolean {
+  if (name.includes(DYN) || name.startsWith('\\') || name.endsWith('/')) return false;
+  if (/^\/(?:usr\/)?(?:local\/)?s?bin\/|^\/opt\/homebrew\/|^\/nix\/|^\/snap\/bin\/|(?:^|\/)node_modules\/\.bin\//.test(name)) return false;
+  return name.includes('/');
+}
+
+/** Index of the script file an interpreter runs (`python3 -u x.py a b`), or -1 (`-m mod`, `-c`, stdin). */
+function scriptFileIndex(args: Word[], lang: CodeLang): number {
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i].value;
+    if (v === '--') return i + 1 < args.length ? i + 1 : -1;
+    if (v === '-') return -1;
+    if (lang === 'python' && (v === '-m' || /^-[a-zA-Z]*m$/.test(v))) return -1;
+    if (lang === 'js' && (v === 'run' || v === 'test' || v === 'eval' || v === 'repl' || v === 'install' || v === 'add' || v === 'x')) {
+      if (v !== 'run') return -1;
+      continue;
+    }
+    if (v.startsWith('-')) {
+      if ((lang === 'python' && /^-[WXQ]$/.test(v)) || (lang === 'js' && /^(?:-r|--require|--import|--loader|--env-file|-C|--conditions)$/.test(v)) || (lang === 'ruby' && /^-[rIC]$/.test(v)) || (lang === 'perl' && /^-[IM]$/.test(v))) i++;
+      continue;
+    }
+    return i;
+  }
+  return -1;
+}
+
+/** Runs `f` with $1…$9 and $# bound to a script's arguments (restored after). */
+function withPositional(ctx: WalkContext, args: Word[], f: () => void): void {
+  const keys = ['#', '@', '*', ...Array.from({ length: 9 }, (_x, i) => String(i + 1))];
+  const saved = keys.map((k) => ctx.vars.get(k));
+  keys.forEach((k) => ctx.vars.delete(k));
+  const known = !args.some((a) => a.value.includes(DYN));
+  ctx.vars.set('#', String(args.length));
+  args.slice(0, 9).forEach((a, i) => ctx.vars.set(String(i + 1), a.value));
+  if (known) {
+    ctx.vars.set('*', args.map((a) => a.value).join(' '));
+    ctx.vars.set('@', args.map((a) => a.value).join(' '));
+  }
+  try {
+    f();
+  } finally {
+    keys.forEach((k, i) => (saved[i] === undefined ? ctx.vars.delete(k) : ctx.vars.set(k, saved[i]!)));
+  }
 }
 
 function unwrapShell(c: SimpleCommand, ctx: WalkContext, name: string): void {
@@ -440,6 +526,8 @@ function unwrapShell(c: SimpleCommand, ctx: WalkContext, name: string): void {
       ctx.out.unanalysable.push({ reason: `${name} runs the output of ${file.raw.slice(0, 80)}, which is only known when it runs`, text: c.raw });
     } else if (/^\/dev\/(stdin|fd\/0)$/.test(file.value)) {
       stdinScript(c, ctx, name, name);
+    } else {
+      withPositional(ctx, args.slice(i + 1), () => followScript({ ...c, args: args.slice(i + 1) }, ctx, file, `${name} ${file.raw}`, 'shell'));
     }
     return;
   }
@@ -481,7 +569,7 @@ function unwrapRunner(c: SimpleCommand, name: string): SimpleCommand | undefined
   const v0 = args[0]?.value;
   const toolAt = (i: number, label: string): SimpleCommand | undefined => {
     const next = shift(c, i, label);
-    return next;
+    return next ? { ...next, name: toolOfPackage(next.name) } : next;
   };
   switch (name) {
     case 'npx':
@@ -554,6 +642,30 @@ function unwrapRunner(c: SimpleCommand, name: string): SimpleCommand | undefined
   return undefined;
 }
 
+/** npm packages whose command has another name. */
+const PACKAGE_TOOL: Record<string, string> = {
+  'firebase-tools': 'firebase', 'aws-cdk': 'cdk', 'cdktf-cli': 'cdktf', 'netlify-cli': 'netlify', 'sequelize-cli': 'sequelize', 'del-cli': 'del-cli',
+  '@railway/cli': 'railway', '@prisma/cli': 'prisma', '@cloudflare/wrangler': 'wrangler', '@mikro-orm/cli': 'mikro-orm', '@aws-amplify/cli': 'amplify',
+  '@angular/cli': 'ng', '@nestjs/cli': 'nest', '@vercel/cli': 'vercel', '@supabase/cli': 'supabase', '@neondatabase/cli': 'neonctl', 'mongosh': 'mongosh',
+  '@heroku-cli/plugin': 'heroku', 'heroku-cli': 'heroku', '@render/cli': 'render', 'trash-cli': 'trash', 'pscale-cli': 'pscale', '@planetscale/cli': 'pscale',
+  'typeorm-ts-node-commonjs': 'typeorm', 'typeorm-ts-node-esm': 'typeorm', '@flydotio/cli': 'fly',
+};
+
+/**
+ * The command a package runner starts for a package spec: `@railway/cli@latest` → railway,
+ * `vercel@33` → vercel, `rimraf@5` → rimraf, `firebase-tools` → firebase.
+ */
+export function toolOfPackage(spec: string): string {
+  if (spec.includes(DYN)) return spec;
+  let s = spec.replace(/^npm:/, '');
+  const at = s.indexOf('@', 1);
+  if (at > 0) s = s.slice(0, at);
+  if (PACKAGE_TOOL[s]) return PACKAGE_TOOL[s];
+  const scoped = /^@([^/]+)\/(.+)$/.exec(s);
+  if (scoped) return scoped[2] === 'cli' ? scoped[1] : scoped[2].replace(/-cli$/, '');
+  return s;
+}
+
 /** Tools that package runners commonly start and that the rules know about. */
 const KNOWN_TOOLS = new Set([
   'prisma', 'drizzle-kit', 'sequelize', 'sequelize-cli', 'typeorm', 'knex', 'supabase', 'vercel', 'netlify', 'wrangler', 'cdk', 'cdktf',
@@ -593,6 +705,12 @@ function unwrapInterpreter(c: SimpleCommand, ctx: WalkContext, name: string, lan
       }
       if (!v.startsWith('-') && lang !== 'perl' && lang !== 'ruby') break; // a script file: its arguments are not ours
       if (v === '-' ) break;
+    }
+    const fileAt = code === undefined ? scriptFileIndex(args, lang) : -1;
+    if (fileAt >= 0) {
+      const file = args[fileAt];
+      withPositional(ctx, args.slice(fileAt + 1), () => followScript(c, ctx, file, `${name} ${file.raw}`, lang));
+      return;
     }
     if (code === undefined && c.stdin && c.stdin.kind === 'literal' && !args.some((a) => !a.value.startsWith('-'))) {
       code = c.stdin.text;
