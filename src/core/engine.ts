@@ -36,6 +36,8 @@ export interface EngineOptions {
    * cached: see shell/files.ts). Without it (and without `readFile`) they are not followed.
    */
   files?: FileSource;
+  /** `terraform show -json PLAN` for `terraform apply PLAN` (see shell/files.ts nodePlanReader); its time is not counted in the budget. */
+  showPlan?: (plan: string, tool: string, cwd: string | undefined) => string | undefined;
 }
 
 export interface ExplainedCommand {
@@ -117,7 +119,25 @@ class DecisionEngine implements Engine {
     const started = performance.now();
     const command = req.command ?? '';
     const home = req.home ?? req.env?.HOME;
-    const ruleCtx = { cwd: req.cwd, workspaceRoot: req.workspaceRoot ?? req.cwd, home, env: req.env, readFile: this.opts.readFile ?? this.readVia(req.cwd) };
+    let grace = 0;
+    const showPlan = this.opts.showPlan;
+    const ruleCtx = {
+      cwd: req.cwd,
+      workspaceRoot: req.workspaceRoot ?? req.cwd,
+      home,
+      env: req.env,
+      readFile: this.opts.readFile ?? this.readVia(req.cwd),
+      showPlan: showPlan
+        ? (plan: string, tool: string, cwd: string | undefined) => {
+            const t0 = performance.now();
+            try {
+              return showPlan(plan, tool, cwd);
+            } finally {
+              grace += performance.now() - t0;
+            }
+          }
+        : undefined,
+    };
     let parsed: ParsedLine = { commands: [], unanalysable: [] };
     const hits: RuleHit[] = [];
     const perCommand: string[][] = [];
@@ -133,7 +153,7 @@ class DecisionEngine implements Engine {
           const h = runRules(c, { ...ruleCtx, cwd: c.cwd && !c.cwd.includes(DYN) ? c.cwd : req.cwd });
           perCommand.push(h.map((x) => x.id));
           for (const x of h) hits.push(clean(annotate(x, c)));
-          if (performance.now() > started + this.budget) throw new BudgetExceeded();
+          if (performance.now() > started + this.budget + grace) throw new BudgetExceeded();
         }
       } catch (e) {
         if (!(e instanceof BudgetExceeded)) throw e;

@@ -7,7 +7,7 @@ import { createEngine, type Engine } from './engine';
 import { createEnvironmentResolver, nodeFileSystem, type FileSystemPort, type TwoKeyEnvironmentResolver } from './environment';
 import { loadWorkspacePolicy, makePolicyOverrides, type LoadedPolicy, type PolicyInput } from './policy';
 import type { PolicyOverrides } from './types';
-import { nodeFileSource, type FileSource } from './shell/files';
+import { nodeFileSource, nodePlanReader, type FileSource } from './shell/files';
 
 export interface WorkspaceEngineOptions {
   /** Workspace root; without one only the defaults and the user layer apply. */
@@ -53,7 +53,7 @@ export async function createWorkspaceEngine(o: WorkspaceEngineOptions): Promise<
   const resolver = createEnvironmentResolver({ policy: loaded.policy, homeDir: o.homeDir, hostEnv: o.hostEnv });
   let overrides = makePolicyOverrides(loaded.policy);
   const viaPolicy: PolicyOverrides = (hits, req, env) => overrides(hits, req, env);
-  const engine = await createEngine({ wasmDir: o.wasmDir, readFile: o.readFile, files: o.files ?? nodeFileSource(), resolveEnvironment: resolver, overrides: viaPolicy });
+  const engine = await createEngine({ wasmDir: o.wasmDir, readFile: o.readFile, files: o.files ?? nodeFileSource(), showPlan: nodePlanReader(), resolveEnvironment: resolver, overrides: viaPolicy });
   return {
     engine,
     resolver,

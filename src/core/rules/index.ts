@@ -9,12 +9,13 @@ import { httpRules } from './http';
 import { infraRules } from './infra';
 import { localRule } from './local';
 import { paasRules } from './paas';
+import { deferredRules, plantRule } from './deferred';
 import type { Rule, RuleContext } from './util';
 
 export type { Rule, RuleContext } from './util';
 
 const byName = new Map<string, Rule[]>();
-for (const pack of [filesystemRules, gitRules, databaseRules, cloudRules, infraRules, paasRules, httpRules]) {
+for (const pack of [filesystemRules, gitRules, databaseRules, cloudRules, infraRules, paasRules, httpRules, deferredRules]) {
   for (const [name, rules] of Object.entries(pack)) {
     const list = byName.get(name) ?? [];
     list.push(...rules);
@@ -42,5 +43,6 @@ export function runRules(cmd: SimpleCommand, ctx: RuleContext): RuleHit[] {
   const rules = byName.get(name);
   if (rules) for (const r of rules) push(r(cmd, ctx));
   push(localRule(cmd, ctx));
+  push(plantRule(cmd, ctx));
   return out;
 }

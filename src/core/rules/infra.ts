@@ -1,11 +1,52 @@
 /** IaC (terraform, tofu, terragrunt, pulumi, cdk, serverless), Kubernetes (kubectl, helm) and containers. */
 import type { RuleHit } from '../types';
 import { DYN } from '../shell/model';
-import { hit, optValue, positionals, type Rule } from './util';
+import { hit, optValue, positionals, type Rule, type RuleContext } from './util';
 
 const TF_GLOBAL = new Set(['-chdir']);
 
-const terraform: Rule = (c) => {
+/** The saved plan file `terraform apply PLAN` applies (a positional that is not a folder of .tf files). */
+function savedPlan(vs: string[]): string | undefined {
+  const VALUE = new Set(['-var', '-var-file', '-target', '-replace', '-state', '-state-out', '-backup', '-lock-timeout', '-parallelism']);
+  for (let i = 0; i < vs.length; i++) {
+    const v = vs[i];
+    if (VALUE.has(v)) {
+      i++;
+      continue;
+    }
+    if (!v.startsWith('-')) return v;
+  }
+  return undefined;
+}
+
+/**
+ * `terraform apply PLAN` never prompts: the plan is what runs. Read with `terraform show
+ * -json` (when the tool is there): deletes and replacements are critical, a plan without
+ * them is recorded; a plan that cannot be read is asked.
+ */
+function applyPlan(tool: string, plan: string, ctx: RuleContext, cwd: string | undefined, chdir: string | undefined, targets: string[]): RuleHit {
+  const dir = chdir && cwd && !chdir.startsWith('/') ? `${cwd.replace(/\/$/, '')}/${chdir}` : chdir ?? cwd;
+  const abs = plan.startsWith('/') || !dir ? plan : `${dir.replace(/\/$/, '')}/${plan}`;
+  const json = plan.includes(DYN) ? undefined : ctx.showPlan?.(abs, tool, dir);
+  if (json) {
+    try {
+      const doc = JSON.parse(json) as { resource_changes?: { address?: string; change?: { actions?: string[] } }[] };
+      const changes = doc.resource_changes ?? [];
+      const deleting = changes.filter((r) => r.change?.actions?.includes('delete')).map((r) => r.address ?? '?');
+      const changing = changes.filter((r) => r.change?.actions?.some((a) => a !== 'no-op' && a !== 'read')).length;
+      if (deleting.length) {
+        const shown = deleting.slice(0, 5).join(', ') + (deleting.length > 5 ? ` and ${deleting.length - 5} more` : '');
+        return hit('iac.terraform.plan-deletes', 'iac', 'critical', `${tool} apply ${plan} applies a saved plan without asking, and it deletes or replaces ${deleting.length} resource${deleting.length > 1 ? 's' : ''} (${shown})`, [...targets, ...deleting]);
+      }
+      return hit('iac.terraform.apply-plan', 'iac', 'low', `${tool} apply ${plan} applies a saved plan that changes ${changing} resource${changing === 1 ? '' : 's'} and deletes none`, targets);
+    } catch {
+      /* unreadable output: asked below */
+    }
+  }
+  return hit('iac.terraform.apply-plan-unread', 'iac', 'high', `${tool} apply ${plan} applies a saved plan without asking, and TwoKey could not read the plan (${tool} show -json) to see what it deletes`, [...targets, plan]);
+}
+
+const terraform: Rule = (c, ctx) => {
   let a = c.args;
   while (a[0] && a[0].value.startsWith('-') && !TF_GLOBAL.has(a[0].value)) a = a.slice(1);
   const sub0 = a[0]?.value === 'run-all' || a[0]?.value === 'run' ? a.slice(1) : a;
@@ -20,6 +61,13 @@ const terraform: Rule = (c) => {
       return hit('iac.terraform.destroy', 'iac', 'critical', `${tool} destroy deletes every resource in the state${auto ? ' without asking' : ''}`, targets);
     case 'apply':
       if (vs.includes('-destroy') || vs.includes('--destroy')) return hit('iac.terraform.destroy', 'iac', 'critical', `${tool} apply -destroy deletes every resource in the state`, targets);
+      {
+        const plan = savedPlan(sub0.slice(1).map((w) => w.value));
+        if (plan) {
+          const h = applyPlan(tool, plan, ctx, c.cwd ?? ctx.cwd, optValue(c.args, ['-chdir']), targets);
+          return auto ? [hit('iac.terraform.apply-auto-approve', 'iac', 'high', `${tool} apply -auto-approve changes real infrastructure without showing the plan for review`, targets), h] : h;
+        }
+      }
       if (auto) return hit('iac.terraform.apply-auto-approve', 'iac', 'high', `${tool} apply -auto-approve changes real infrastructure without showing the plan for review`, targets);
       return hit('iac.terraform.apply', 'iac', 'low', `${tool} apply asks for confirmation itself`, targets);
     case 'state': {

@@ -9,6 +9,8 @@ export interface RuleContext {
   home?: string;
   env?: Record<string, string | undefined>;
   readFile?: (path: string) => string | undefined;
+  /** `terraform show -json PLAN` for a saved plan (absolute path), when the tool is present; undefined otherwise. */
+  showPlan?: (plan: string, tool: string, cwd: string | undefined) => string | undefined;
 }
 
 export type Rule = (cmd: SimpleCommand, ctx: RuleContext) => RuleHit[] | RuleHit | undefined | void;

@@ -9,6 +9,7 @@ import type { BashParser, SyntaxNode } from './treesitter';
 import { DYN, type ParsedLine, type Redirect, type SimpleCommand, type Stdin, type Word } from './model';
 import { unwrapCommand } from './unwrap';
 import type { FileSource } from './files';
+import { plantedWhere } from './plant';
 
 export class BudgetExceeded extends Error {}
 
@@ -36,6 +37,8 @@ export interface WalkContext {
   /** Citation given to commands nested inside a followed file's command (`bash -c` in x.sh). */
   fixedOrigin?: string;
   currentOrigin?: string;
+  /** Set while walking a script that runs as another user (`su -c`, `runuser -c`). */
+  elevated?: boolean;
 }
 
 const MAX_NESTED = 8;
@@ -353,6 +356,7 @@ function walkCommand(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, redirect
     depth: ctx.depth,
     cwd: ctx.cwd,
     ...(origin ? { origin } : {}),
+    ...(ctx.elevated ? { elevated: true } : {}),
   };
   if (name.value.includes(DYN)) {
     ctx.out.unanalysable.push({ reason: `the command name ${name.raw} is only known when it runs`, text: node.text.slice(0, 200) });
@@ -395,6 +399,21 @@ function recordWrites(cmd: SimpleCommand, ctx: WalkContext): void {
       }
     }
     ctx.written.set(abs, { text: full, by: cmd.name });
+    // A command planted for later (`>> ~/.bashrc`, `.git/hooks/pre-commit`) is judged now too.
+    const where = text !== undefined ? plantedWhere(abs, ctx.home) : undefined;
+    if (where && text && !ctx.following.has(`plant:${abs}`)) {
+      ctx.following.add(`plant:${abs}`);
+      // It runs later, in another shell: what it defines must not leak into this line.
+      const saved = { vars: ctx.vars, aliases: ctx.aliases, cwd: ctx.cwd };
+      ctx.vars = new Map(ctx.vars);
+      ctx.aliases = new Map(ctx.aliases);
+      try {
+        parseNested(abs.endsWith('.json') ? '' : text, ctx, `planted in ${abs.startsWith((ctx.home ?? '\u0000') + '/') ? '~' + abs.slice(ctx.home!.length) : abs}`);
+      } finally {
+        ctx.following.delete(`plant:${abs}`);
+        Object.assign(ctx, saved);
+      }
+    }
   };
   const produced = producedText(cmd);
   for (const r of cmd.redirects) {

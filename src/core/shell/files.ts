@@ -6,6 +6,7 @@
  * `nodeFileSource` is that, backed by node:fs, for the doors that run on a real disk.
  */
 import * as fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 
 export type FileProblem = 'missing' | 'unreadable' | 'too-large' | 'binary';
 
@@ -121,5 +122,31 @@ export function fileSourceFrom(readFile: (path: string) => string | undefined): 
       const t = readFile(path);
       return t === undefined ? { problem: 'missing' } : { text: t };
     },
+  };
+}
+
+/**
+ * `terraform show -json PLAN` (or `tofu …`), cached by the plan's path and modification time.
+ * Undefined when the tool is missing, fails, or takes longer than `timeoutMs`.
+ */
+export function nodePlanReader(timeoutMs = 20000): (plan: string, tool: string, cwd: string | undefined) => string | undefined {
+  const cache = new Map<string, { mtimeMs: number; json: string | undefined }>();
+  return (plan, tool, cwd) => {
+    let mtimeMs: number;
+    try {
+      const st = fs.statSync(plan);
+      if (!st.isFile()) return undefined;
+      mtimeMs = st.mtimeMs;
+    } catch {
+      return undefined;
+    }
+    const key = `${tool}\u0000${plan}`;
+    const hit = cache.get(key);
+    if (hit && hit.mtimeMs === mtimeMs) return hit.json;
+    const bin = tool === 'tofu' ? 'tofu' : 'terraform';
+    const r = spawnSync(bin, ['show', '-json', '-no-color', plan], { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+    const json = r.status === 0 && r.stdout.trim().startsWith('{') ? r.stdout : undefined;
+    cache.set(key, { mtimeMs, json });
+    return json;
   };
 }

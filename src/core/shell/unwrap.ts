@@ -6,9 +6,11 @@
 import { DYN, type SimpleCommand, type Stdin, type Word } from './model';
 import { emit, parseNested, type WalkContext } from './extract';
 import { codeToShell, type CodeLang } from './code';
+import { basename, shift, skipOptions, stdinScript, wordsToScript } from './wrapkit';
+import { UNWRAPPERS, type Unwrapper } from './wrappers';
 import { followComposer, followJust, followMake, followPackageScripts, followScript, followTaskfile } from './follow';
 
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox', 'rbash', 'yash']);
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox', 'rbash', 'yash', 'csh', 'tcsh']);
 
 /** Options that take a value, per wrapper (short and long forms). */
 const VALUE_OPTS: Record<string, Set<string>> = {
@@ -46,70 +48,6 @@ const INTERPRETERS: Record<string, CodeLang> = {
 /** JS package runners and task runners that run a named tool: `npx prisma …`. */
 const RUNNERS = new Set(['npx', 'pnpx', 'bunx', 'yarn', 'pnpm', 'npm', 'bun', 'bundle', 'poetry', 'uv', 'uvx', 'pipenv', 'pdm', 'hatch', 'rye', 'pipx', 'dotenv', 'cross-env', 'doppler', 'op', 'infisical', 'aws-vault', 'direnv', 'nix-shell', 'devbox', 'mise', 'asdf', 'rtx', 'with-contenv', 'envchain', 'sops', 'chamber']);
 
-function basename(name: string): string {
-  let n = name.startsWith('\\') ? name.slice(1) : name;
-  const slash = n.lastIndexOf('/');
-  if (slash >= 0 && slash < n.length - 1) n = n.slice(slash + 1);
-  if (n.endsWith('.exe')) n = n.slice(0, -4);
-  return n;
-}
-
-/** Index of the first positional argument after options. */
-function skipOptions(args: Word[], from: number, withValue: Set<string>, stopAtDoubleDash = true): number {
-  let i = from;
-  while (i < args.length) {
-    const v = args[i].value;
-    if (v === '--') return stopAtDoubleDash ? i + 1 : i;
-    if (!v.startsWith('-') || v === '-') return i;
-    if (withValue.has(v)) i += 2;
-    else i += 1;
-  }
-  return i;
-}
-
-function shift(c: SimpleCommand, from: number, label: string, extra?: Partial<SimpleCommand>): SimpleCommand | undefined {
-  if (from >= c.args.length) return undefined;
-  const name = c.args[from];
-  return {
-    ...c,
-    name: name.value,
-    args: c.args.slice(from + 1),
-    via: [...c.via, label],
-    ...extra,
-  };
-}
-
-function shellQuote(s: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(s)) return s;
-  return "'" + s.replace(/'/g, "'\\''") + "'";
-}
-
-/** Re-parses words as a script (for eval, watch, ssh): known values quoted, unknown kept as written. */
-function wordsToScript(ws: Word[], quote: boolean): string {
-  return ws.map((w) => (w.value.includes(DYN) ? w.raw : quote ? shellQuote(w.value) : w.value)).join(' ');
-}
-
-function stdinScript(c: SimpleCommand, ctx: WalkContext, label: string, what: string): void {
-  const s = c.stdin;
-  if (!s) return;
-  switch (s.kind) {
-    case 'literal':
-      if (s.text !== undefined) parseNested(s.text, ctx, label);
-      return;
-    case 'remote':
-      ctx.out.unanalysable.push({ reason: `it pipes a script downloaded from ${s.source ?? 'the network'} into ${what}, which cannot be checked before it runs`, text: c.raw });
-      return;
-    case 'decoded':
-      ctx.out.unanalysable.push({ reason: `it decodes a hidden payload (${s.source}) and runs it with ${what}`, text: c.raw });
-      return;
-    case 'unknown':
-      ctx.out.unanalysable.push({ reason: `it runs the output of ${s.source ?? 'another command'} with ${what}, which is only known when it runs`, text: c.raw });
-      return;
-    case 'file':
-      return;
-  }
-}
-
 export function unwrapCommand(input: SimpleCommand, ctx: WalkContext): void {
   let c: SimpleCommand | undefined = input;
   for (let guard = 0; c && guard < 16; guard++) {
@@ -131,6 +69,16 @@ export function unwrapCommand(input: SimpleCommand, ctx: WalkContext): void {
     if (alias !== undefined && !c.via.includes(`alias ${name}`)) {
       parseNested(alias + ' ' + wordsToScript(args, true), ctx, `alias ${name}`, c.stdin);
       return;
+    }
+
+    const unwrapper: Unwrapper | undefined = UNWRAPPERS[name];
+    if (unwrapper) {
+      const r: SimpleCommand | 'done' | undefined = unwrapper(c, ctx);
+      if (r === 'done') return;
+      if (r) {
+        c = r;
+        continue;
+      }
     }
 
     switch (name) {
@@ -358,7 +306,7 @@ export function unwrapCommand(input: SimpleCommand, ctx: WalkContext): void {
       }
       case 'kubectl':
       case 'oc': {
-        if (args[0]?.value === 'exec' || args[0]?.value === 'debug') {
+        if (args[0]?.value === 'exec' || args[0]?.value === 'debug' || args[0]?.value === 'run') {
           const dd = args.findIndex((a) => a.value === '--');
           emit(c, ctx);
           if (dd >= 0 && dd + 1 < args.length) {

@@ -25,7 +25,7 @@ const { nodeFileSource } = require(${JSON.stringify(path.join(OUT_SRC, 'core', '
 const argv = process.argv.slice(2);
 const cwd = argv[argv.indexOf('--cwd') + 1];
 const line = argv.slice(argv.indexOf('--') + 1).join(' ');
-createEngine({ files: nodeFileSource() }).then((e) => {
+createEngine({ files: nodeFileSource(), timeBudgetMs: 10000 }).then((e) => {
   const v = e.check({ command: line, cwd, workspaceRoot: cwd, home: process.env.HOME, env: process.env });
   if (v.decision === 'allow') process.exit(0);
   process.stderr.write('TwoKey refused: ' + v.reason + '\\n');

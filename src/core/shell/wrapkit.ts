@@ -1,0 +1,71 @@
+/**
+ * Small helpers every unwrapper shares: the command's base name, option skipping, shifting
+ * to the wrapped command, re-quoting words into a script, and running a script given on stdin.
+ */
+import { DYN, type SimpleCommand, type Word } from './model';
+import { parseNested, type WalkContext } from './extract';
+
+export function basename(name: string): string {
+  let n = name.startsWith('\\') ? name.slice(1) : name;
+  const slash = n.lastIndexOf('/');
+  if (slash >= 0 && slash < n.length - 1) n = n.slice(slash + 1);
+  if (n.endsWith('.exe')) n = n.slice(0, -4);
+  return n;
+}
+
+/** Index of the first positional argument after options. */
+export function skipOptions(args: Word[], from: number, withValue: Set<string>, stopAtDoubleDash = true): number {
+  let i = from;
+  while (i < args.length) {
+    const v = args[i].value;
+    if (v === '--') return stopAtDoubleDash ? i + 1 : i;
+    if (!v.startsWith('-') || v === '-') return i;
+    if (withValue.has(v)) i += 2;
+    else i += 1;
+  }
+  return i;
+}
+
+export function shift(c: SimpleCommand, from: number, label: string, extra?: Partial<SimpleCommand>): SimpleCommand | undefined {
+  if (from >= c.args.length) return undefined;
+  const name = c.args[from];
+  return {
+    ...c,
+    name: name.value,
+    args: c.args.slice(from + 1),
+    via: [...c.via, label],
+    ...extra,
+  };
+}
+
+export function shellQuote(s: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(s)) return s;
+  return "'" + s.replace(/'/g, "'\\''") + "'";
+}
+
+/** Re-parses words as a script (for eval, watch, ssh): known values quoted, unknown kept as written. */
+export function wordsToScript(ws: Word[], quote: boolean): string {
+  return ws.map((w) => (w.value.includes(DYN) ? w.raw : quote ? shellQuote(w.value) : w.value)).join(' ');
+}
+
+export function stdinScript(c: SimpleCommand, ctx: WalkContext, label: string, what: string): void {
+  const s = c.stdin;
+  if (!s) return;
+  switch (s.kind) {
+    case 'literal':
+      if (s.text !== undefined) parseNested(s.text, ctx, label);
+      return;
+    case 'remote':
+      ctx.out.unanalysable.push({ reason: `it pipes a script downloaded from ${s.source ?? 'the network'} into ${what}, which cannot be checked before it runs`, text: c.raw });
+      return;
+    case 'decoded':
+      ctx.out.unanalysable.push({ reason: `it decodes a hidden payload (${s.source}) and runs it with ${what}`, text: c.raw });
+      return;
+    case 'unknown':
+      ctx.out.unanalysable.push({ reason: `it runs the output of ${s.source ?? 'another command'} with ${what}, which is only known when it runs`, text: c.raw });
+      return;
+    case 'file':
+      return;
+  }
+}
+
