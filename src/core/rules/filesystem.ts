@@ -42,6 +42,17 @@ function criticalId(p: PathInfo): string {
   }
 }
 
+const TEMP_ROOT = /^(?:\/private)?\/(?:tmp|var\/tmp|dev\/shm)(?:\/\*|\/\.\*|\/)?$/;
+
+/** `/tmp`, `/tmp/*`, `/var/tmp`, `/dev/shm`, `$TMPDIR` themselves are not temporary files: every user's work lives there. */
+function tempRootItself(p: PathInfo, ctx: RuleContext): PathInfo {
+  if (p.kind !== 'temp') return p;
+  const tmpdir = ctx.env?.TMPDIR?.replace(/\/$/, '');
+  const bare = p.path.replace(/\/(?:\*|\.\*)?$/, '');
+  if (TEMP_ROOT.test(p.path) || (tmpdir && bare === tmpdir)) return { kind: 'system', path: bare || p.path };
+  return p;
+}
+
 /** rm, rimraf, unlink, srm … */
 const rm: Rule = (c, ctx) => {
   const recursive =
@@ -50,7 +61,7 @@ const rm: Rule = (c, ctx) => {
   const noPreserve = c.args.some((a) => a.value === '--no-preserve-root');
   const targets = positionals(c.args);
   if (targets.length === 0) return;
-  const infos = targets.map((t) => classifyPath(t.value, ctx, c.cwd));
+  const infos = targets.map((t) => tempRootItself(classifyPath(t.value, ctx, c.cwd), ctx));
   const w = worst(infos)!;
   // `rm -rf package-lock.json`: a single named file in the workspace is not a tree.
   const filesOnly = recursive && infos.every((i, k) => i.kind !== 'workspace' || LIKELY_FILE.test(targets[k].value));

@@ -37,6 +37,10 @@ export interface WalkContext {
   /** Citation given to commands nested inside a followed file's command (`bash -c` in x.sh). */
   fixedOrigin?: string;
   currentOrigin?: string;
+  /** The last `cd` emitted (index in out.commands, 1-based), to judge whether it certainly happened. */
+  lastCd?: { at: number };
+  /** `set -e` seen: a failing cd stops the script. */
+  errexit?: boolean;
   /** Set while walking a script that runs as another user (`su -c`, `runuser -c`). */
   elevated?: boolean;
 }
@@ -93,7 +97,7 @@ export function parseScript(text: string, ctx: WalkContext, stdin?: Stdin): void
   }
 }
 
-const PLAIN = /^[A-Za-z0-9_./:@%+,=-]+(?: +[A-Za-z0-9_./:@%+,=-]+)*$/;
+const PLAIN = /^[A-Za-z0-9_./:@%+,=-]+(?:[ \t]+[A-Za-z0-9_./:@%+,=-]+)*[ \t]*$/;
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'until', 'do', 'done', 'case', 'esac', 'function', 'select', 'time', 'coproc', 'in']);
 
 /**
@@ -103,7 +107,8 @@ const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'for', 'while', 'u
  */
 function fastPath(text: string, ctx: WalkContext, stdin?: Stdin): boolean {
   if (text.length > 400 || !PLAIN.test(text)) return false;
-  const parts = text.split(' ');
+  // Runs of blanks separate words exactly as one does.
+  const parts = text.trim().split(/[ \t]+/);
   if (parts[0].includes('=') || RESERVED.has(parts[0])) return false;
   const words = parts.map((p) => ({ value: p, raw: p }));
   unwrapCommand({ name: parts[0], args: words.slice(1), raw: text, assignments: {}, redirects: [], stdin, via: ctx.via, depth: ctx.depth, cwd: ctx.cwd }, ctx);
@@ -194,15 +199,57 @@ function walk(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, extraRedirects?
       for (const child of node.namedChildren) if (child) walk(child, ctx);
       return;
     }
-    default: {
-      checkBudget(ctx);
-      let first = true;
-      for (const child of node.namedChildren) {
-        if (!child) continue;
-        walk(child, ctx, first ? stdin : undefined);
-        first = false;
+    case 'subshell': {
+      // ( … ) runs in a copy of the shell: its cd, variables and aliases stay inside.
+      const saved = { cwd: ctx.cwd, vars: ctx.vars, aliases: ctx.aliases };
+      ctx.vars = new Map(ctx.vars);
+      ctx.aliases = new Map(ctx.aliases);
+      try {
+        walkSequence(node, ctx, stdin);
+      } finally {
+        Object.assign(ctx, saved);
       }
+      return;
     }
+    default:
+      walkSequence(node, ctx, stdin);
+  }
+}
+
+/**
+ * Walks statements in order. A `cd` moves the engine's folder only when it certainly
+ * happened: followed by `&&`, or by `|| exit`, or under `set -e`. A `cd` in the background
+ * (`&`) moves nothing; one that may fail leaves the folder unknown.
+ */
+function walkSequence(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin): void {
+  checkBudget(ctx);
+  const kids = node.children.filter((k): k is SyntaxNode => !!k);
+  let first = true;
+  for (let i = 0; i < kids.length; i++) {
+    const child = kids[i];
+    if (!child.isNamed) continue;
+    const before = ctx.cwd;
+    const mark = ctx.out.commands.length;
+    walk(child, ctx, first ? stdin : undefined);
+    first = false;
+    const cd = ctx.lastCd;
+    if (!cd || cd.at !== ctx.out.commands.length || cd.at <= mark) continue;
+    const after = ctx.cwd;
+    const next = kids[i + 1] && !kids[i + 1].isNamed ? kids[i + 1].type : undefined;
+    if (next === '&') ctx.cwd = before;
+    else if (next === '&&' || ctx.errexit) continue;
+    else if (next === undefined && i === kids.length - 1) continue; // the end of a group: the enclosing list decides
+    else if (next === '||') {
+      // `cd x || exit`: the rest runs only where the cd worked.
+      const right = kids.slice(i + 2).find((k) => k.isNamed);
+      ctx.cwd = before;
+      if (right) {
+        walk(right, ctx);
+        i = kids.indexOf(right);
+      }
+      const last = ctx.out.commands[ctx.out.commands.length - 1];
+      ctx.cwd = last && /^(?:exit|return)$/.test(last.name) ? after : after === before ? after : DYN;
+    } else if (after !== before) ctx.cwd = DYN;
   }
 }
 
@@ -286,6 +333,7 @@ function assign(node: SyntaxNode, ctx: WalkContext): { name: string; value: stri
   const valueNode = node.childForFieldName('value');
   if (!nameNode) return undefined;
   const name = nameNode.text;
+  if (nameNode.type === 'subscript') for (const c of nameNode.namedChildren) if (c && c.type !== 'variable_name') resolveWord(c, ctx);
   const value = valueNode ? resolveWord(valueNode, ctx).value : '';
   ctx.vars.set(name, value);
   return { name, value };
@@ -319,12 +367,21 @@ function walkCommand(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, redirect
       case 'variable_assignment': {
         const n = child.childForFieldName('name');
         const v = child.childForFieldName('value');
+        if (n?.type === 'subscript') for (const c of n.namedChildren) if (c && c.type !== 'variable_name') resolveWord(c, ctx);
         if (n) assignments[n.text] = v ? resolveWord(v, ctx).value : '';
         break;
       }
-      case 'command_name':
-        name = resolveWord(child.namedChildren[0] ?? child, ctx);
+      case 'command_name': {
+        const inner = child.namedChildren[0] ?? child;
+        name = resolveWord(inner, ctx);
+        if ((inner.type === 'simple_expansion' || inner.type === 'expansion') && /[ \t\n]/.test(name.value.trim())) {
+          // `c="rm -rf src"; $c`: an unquoted expansion is split into words, the first is the command.
+          const words = name.value.trim().split(/[ \t\n]+/);
+          name = { value: words[0], raw: name.raw };
+          args.push(...words.slice(1).map((w) => ({ value: w, raw: w })));
+        }
         break;
+      }
       case 'file_redirect': {
         const r = fileRedirect(child, ctx);
         if (r) reds.push(r);
@@ -369,7 +426,10 @@ function walkCommand(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, redirect
 export function emit(cmd: SimpleCommand, ctx: WalkContext): void {
   ctx.out.commands.push(cmd);
   recordWrites(cmd, ctx);
-  if (cmd.name === 'cd' || cmd.name === 'pushd') {
+  if (cmd.name === 'cd' || cmd.name === 'pushd' || cmd.name === 'popd') ctx.lastCd = { at: ctx.out.commands.length };
+  if (cmd.name === 'set' && cmd.args.some((a) => /^-[a-zA-Z]*e/.test(a.value) || a.value === 'errexit')) ctx.errexit = true;
+  if (cmd.name === 'popd') ctx.cwd = DYN;
+  else if (cmd.name === 'cd' || cmd.name === 'pushd') {
     const target = cmd.args.find((a) => !a.value.startsWith('-'));
     if (!target) ctx.cwd = ctx.home ?? '~';
     else if (target.value.includes(DYN)) ctx.cwd = DYN;
@@ -561,6 +621,42 @@ export function unescapeC(s: string): string {
   });
 }
 
+/** `$'…'` escapes as bash reads them: \n \t \e \a…, octal \NNN, hex \xHH, \uHHHH, \UHHHHHHHH, \cX. */
+export function ansiC(s: string): string {
+  return s.replace(/\\(?:([abeEfnrtv\\'"?])|([0-7]{1,3})|x([0-9a-fA-F]{1,2})|u([0-9a-fA-F]{1,4})|U([0-9a-fA-F]{1,8})|c(.))/g, (m, e: string, o: string, x: string, u: string, U: string, cx: string) => {
+    if (e) return ({ a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' } as Record<string, string>)[e] ?? e;
+    if (o) return String.fromCharCode(parseInt(o, 8) & 0xff);
+    if (x) return String.fromCharCode(parseInt(x, 16));
+    const cp = parseInt(u ?? U ?? '', 16);
+    if (u || U) return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+    return String.fromCharCode(cx.toUpperCase().charCodeAt(0) & 0x1f);
+  });
+}
+
+/** Walks every `$(…)` and backtick found in text the parser kept as plain text. */
+function substitutionsIn(text: string, ctx: WalkContext): void {
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '$' && text[i + 1] === '(') {
+      let d = 1;
+      let j = i + 2;
+      for (; j < text.length && d > 0; j++) {
+        if (text[j] === '(') d++;
+        else if (text[j] === ')') d--;
+      }
+      parseNested(text.slice(i + 2, j - 1), ctx, '${…}');
+      i = j - 1;
+    } else if (text[i] === '`') {
+      const j = text.indexOf('`', i + 1);
+      if (j < 0) break;
+      parseNested(text.slice(i + 1, j), ctx, '${…}');
+      i = j;
+    }
+  }
+}
+
+/** Variables the shell itself sets: never "unset" even when the request's environment lacks them. */
+const SHELL_SET = /^(?:RANDOM|LINENO|SECONDS|PWD|OLDPWD|PPID|UID|EUID|GROUPS|BASHPID|BASH\w*|ZSH\w*|HOSTNAME|HOSTTYPE|OSTYPE|MACHTYPE|SHLVL|SHELL|IFS|PS\d|HISTFILE|HISTSIZE|EPOCHSECONDS|EPOCHREALTIME|SRANDOM|COLUMNS|LINES|OPTIND|OPTARG|REPLY|PIPESTATUS|FUNCNAME|DIRSTACK|USER|LOGNAME|HOME|PATH|TERM|LANG)$/;
+
 function lookupVar(name: string, ctx: WalkContext): string | undefined {
   const v = ctx.vars.get(name);
   if (v !== undefined) return v;
@@ -569,12 +665,12 @@ function lookupVar(name: string, ctx: WalkContext): string | undefined {
       return ctx.home ?? ctx.env?.HOME ?? '~';
     case 'PWD':
       return ctx.cwd && !ctx.cwd.includes(DYN) ? ctx.cwd : undefined;
-    case 'TMPDIR':
-    case 'TMP':
-    case 'TEMP':
-      return ctx.env?.[name] ?? '/tmp';
   }
-  return ctx.env?.[name];
+  const e = ctx.env?.[name];
+  if (e !== undefined) return e;
+  // With the terminal's environment known, an unset variable expands to nothing (`"$TMPDIR"/*` is `/*`).
+  if (ctx.env && /^[A-Za-z_]\w*$/.test(name) && !SHELL_SET.test(name)) return '';
+  return undefined;
 }
 
 /** Quote removal and known-variable expansion for one word-like node. */
@@ -594,7 +690,7 @@ export function resolveWord(node: SyntaxNode, ctx: WalkContext): Word {
     case 'raw_string':
       return { value: raw.slice(1, -1), raw };
     case 'ansi_c_string':
-      return { value: unescapeC(raw.slice(2, -1)), raw };
+      return { value: ansiC(raw.slice(2, -1)), raw };
     case 'string':
     case 'translated_string':
       return { value: pieces(node, ctx, 1, 1, true), raw };
@@ -610,9 +706,25 @@ export function resolveWord(node: SyntaxNode, ctx: WalkContext): Word {
       if (m) {
         const v = lookupVar(m[1], ctx);
         if (v !== undefined && (v !== '' || !m[2]?.startsWith(':'))) return { value: v, raw };
-        if (m[2] && m[3] !== undefined) return { value: m[3].replace(/^["']|["']$/g, ''), raw };
+        if (m[2] && m[3] !== undefined && !/[$`]/.test(m[3])) {
+          const d = m[3].replace(/^["']|["']$/g, '');
+          if (m[2].endsWith('=')) ctx.vars.set(m[1], d);
+          return { value: d, raw };
+        }
       }
-      for (const c of node.namedChildren) if (c && c.type.endsWith('substitution')) walk(c, ctx);
+      // ${x:-$(…)}, ${x:=$(…)}, ${x#$(…)}, ${a[$(…)]}: the substitution runs when expanded.
+      let walked = false;
+      const visit = (n: SyntaxNode) => {
+        for (const c of n.namedChildren) {
+          if (!c) continue;
+          if (c.type === 'command_substitution' || c.type === 'process_substitution') {
+            walk(c, ctx);
+            walked = true;
+          } else visit(c);
+        }
+      };
+      visit(node);
+      if (!walked && /\$\(|`/.test(raw.slice(2))) substitutionsIn(raw.slice(2, -1), ctx);
       return { value: DYN, raw };
     }
     case 'command_substitution':

@@ -116,6 +116,14 @@ const sessions: Record<string, Unwrapper> = {
     return 'done';
   },
   toybox: (c) => shift(c, 0, 'toybox'),
+  // coproc CMD… | coproc NAME { …; }: the command runs beside the shell.
+  coproc: (c, ctx) => {
+    const a = c.args;
+    const open = a.findIndex((w, i) => i <= 1 && (w.value === '{' || w.value === '('));
+    if (open < 0) return shift(c, 0, 'coproc');
+    const body = a.slice(open + 1).map((w) => (w.value.includes(DYN) ? w.raw : w.value)).join(' ');
+    return nestedScript(c, ctx, { value: body, raw: body }, 'coproc');
+  },
 };
 
 // ---------------------------------------------------------------- awk

@@ -38,7 +38,7 @@ function withFiles(files: Record<string, string | Uint8Array>): void {
 }
 
 async function check(command: string): Promise<Verdict> {
-  engine ??= createEngine({ files: source });
+  engine ??= createEngine({ files: source, timeBudgetMs: 5000 });
   return (await engine).check({ command, cwd: WS, workspaceRoot: WS, home: HOME });
 }
 
