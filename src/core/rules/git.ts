@@ -42,7 +42,9 @@ const git: Rule = (c) => {
       break;
     case 'clean': {
       const dry = vs.some((v) => v === '-n' || v === '--dry-run' || (/^-[a-zA-Z]+$/.test(v) && v.includes('n')));
-      const force = vs.some((v) => v === '--force' || (/^-[a-zA-Z]+$/.test(v) && v.includes('f')));
+      // `git -c clean.requireForce=false clean` needs no -f.
+      const noForceNeeded = a.slice(0, i).some((w, k) => a[k - 1]?.value === '-c' && /^clean\.requireforce=(?:false|no|off|0)$/i.test(w.value));
+      const force = noForceNeeded || vs.some((v) => v === '--force' || (/^-[a-zA-Z]+$/.test(v) && v.includes('f')));
       if (force && !dry) {
         const x = vs.some((v) => /^-[a-zA-Z]*[xX]/.test(v));
         hits.push(hit('git.clean.force', 'git', 'high', `git clean ${vs.filter((v) => v.startsWith('-')).join(' ')} permanently deletes untracked${x ? ' and ignored' : ''} files, which are not in git`));
@@ -59,6 +61,11 @@ const git: Rule = (c) => {
       const force = (sub === 'checkout' && (vs.includes('-f') || vs.includes('--force'))) || (sub === 'switch' && (vs.includes('--discard-changes') || vs.includes('-f') || vs.includes('--force')));
       if (!staged && (wide || force || (sub === 'checkout' && dd < 0 && positionals(rest).some((p) => p.value === '.')))) {
         hits.push(hit('git.checkout.discard', 'git', 'high', `git ${sub} ${wide ? 'over the whole tree' : '--force'} discards uncommitted changes, which cannot be recovered`));
+      } else if (!staged && sub !== 'switch') {
+        // A folder or a glob (`git checkout '*.ts'`, `git checkout HEAD -- src`, `git restore src`) discards every uncommitted change under it.
+        const spec = sub === 'checkout' && dd < 0 ? positionals(rest, new Set(['-b', '-B', '--orphan'])).map((p) => p.value).filter((p) => /[*?[]/.test(p)) : paths;
+        const broad = spec.filter((p) => /[*?[]/.test(p) || p.endsWith('/') || !/\.[\w-]+$/.test(p.split('/').pop() ?? ''));
+        if (broad.length) hits.push(hit('git.checkout.discard', 'git', 'high', `git ${sub} ${broad.join(' ')} discards every uncommitted change under ${broad.join(', ')}, which cannot be recovered`, broad));
       }
       break;
     }
@@ -85,6 +92,17 @@ const git: Rule = (c) => {
       break;
     case 'prune':
       if (vs.some((v) => v.startsWith('--expire'))) hits.push(hit('git.gc.prune', 'git', 'high', 'git prune --expire deletes unreachable commits'));
+      break;
+    case 'rm': {
+      const cached = vs.includes('--cached');
+      if (!cached && vs.some((v) => v === '-r' || (/^-[a-zA-Z]+$/.test(v) && v.includes('r')))) {
+        const p = positionals(rest).map((w) => w.value);
+        hits.push(hit('git.rm.recursive', 'git', 'high', `git rm -r ${p.join(' ')} deletes the files from the working tree, with any uncommitted changes in them`, p));
+      }
+      break;
+    }
+    case 'submodule':
+      if (vs[0] === 'deinit' && vs.some((v) => v === '-f' || v === '--force' || v === '--all')) hits.push(hit('git.submodule.deinit', 'git', 'high', 'git submodule deinit -f removes submodule working trees, with their uncommitted changes'));
       break;
     case 'update-ref':
       if (vs.includes('-d')) hits.push(hit('git.update-ref.delete', 'git', 'high', `git update-ref -d deletes the ref ${positionals(rest).map((p) => p.value).join(' ')}`));

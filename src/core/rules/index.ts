@@ -10,12 +10,13 @@ import { infraRules } from './infra';
 import { localRule } from './local';
 import { paasRules } from './paas';
 import { deferredRules, plantRule } from './deferred';
+import { opsRules } from './ops';
 import type { Rule, RuleContext } from './util';
 
 export type { Rule, RuleContext } from './util';
 
 const byName = new Map<string, Rule[]>();
-for (const pack of [filesystemRules, gitRules, databaseRules, cloudRules, infraRules, paasRules, httpRules, deferredRules]) {
+for (const pack of [filesystemRules, gitRules, databaseRules, cloudRules, infraRules, paasRules, httpRules, deferredRules, opsRules]) {
   for (const [name, rules] of Object.entries(pack)) {
     const list = byName.get(name) ?? [];
     list.push(...rules);
@@ -40,6 +41,7 @@ export function runRules(cmd: SimpleCommand, ctx: RuleContext): RuleHit[] {
   let name = cmd.name;
   // python3.11 → python3, mkfs.ext4 stays (listed), rake/rails variants.
   if (!byName.has(name) && /^python\d/.test(name)) name = 'python';
+  if (!byName.has(name) && /^mkfs\.[\w.]+$/.test(name)) name = 'mkfs';
   const rules = byName.get(name);
   if (rules) for (const r of rules) push(r(cmd, ctx));
   push(localRule(cmd, ctx));

@@ -193,6 +193,10 @@ function walk(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, extraRedirects?
     case 'function_definition': {
       // Redefining the gate's own functions (or VS Code's, which it calls) switches it off.
       const name = node.childForFieldName('name')?.text ?? '';
+      const body = node.childForFieldName('body')?.text ?? '';
+      if (name && new RegExp(`(?:^|[^\\w])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\|\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*&`).test(body)) {
+        ctx.out.unanalysable.push({ reason: `it defines ${name}, a function that starts itself twice in the background (a fork bomb that exhausts the machine)`, text: node.text.slice(0, 200) });
+      }
       if (/^(?:__twokey|__vsc_|TRAPDEBUG$|preexec$)/.test(name)) {
         ctx.out.unanalysable.push({ reason: `it redefines ${name}, a function the TwoKey shell gate relies on`, text: node.text.slice(0, 200) });
       }
@@ -290,7 +294,11 @@ function walkRedirected(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin): void
       if (w) input = { kind: 'literal', text: resolveWord(w, ctx).value };
     }
   }
-  if (!body) return;
+  if (!body) {
+    // `> file` alone truncates it: judged as `: > file`.
+    if (redirects.length) emit({ name: ':', args: [], raw: node.text, assignments: {}, redirects, via: ctx.via, depth: ctx.depth, cwd: ctx.cwd }, ctx);
+    return;
+  }
   const before = ctx.out.commands.length;
   walk(body, ctx, input, redirects);
   if (tail) {
