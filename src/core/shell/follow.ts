@@ -95,7 +95,7 @@ export function languageOf(text: string, path: string, fallback: CodeLang | 'she
  * Follows a script file: `label` is how it was run (`bash x.sh`, `./x.sh`, `python3 x.py`).
  * Returns false when the engine reads no files (the caller keeps its old behaviour).
  */
-export function followScript(c: SimpleCommand, ctx: WalkContext, file: Word, label: string, lang: CodeLang | 'shell' | undefined): boolean {
+export function followScript(c: SimpleCommand, ctx: WalkContext, file: Word, label: string, lang: CodeLang | 'shell' | undefined, sourced = false): boolean {
   if (/^[<>]\(/.test(file.raw)) return false;
   const content = settle(readForFollow(file.value, c, ctx));
   if (!content) return false;
@@ -108,11 +108,19 @@ export function followScript(c: SimpleCommand, ctx: WalkContext, file: Word, lab
   if (ctx.following.has(key)) return true;
   const l = languageOf(content.text, content.path, lang ?? 'shell');
   ctx.following.add(key);
+  // A script run by a new process keeps its cd, variables and aliases; `source` shares ours.
+  const saved = sourced ? undefined : { cwd: ctx.cwd, vars: ctx.vars, aliases: ctx.aliases, errexit: ctx.errexit };
+  if (saved) {
+    ctx.vars = new Map(ctx.vars);
+    ctx.aliases = new Map(ctx.aliases);
+    ctx.errexit = false;
+  }
   try {
     if (l === 'shell') parseFile(content.text, ctx, label, { file: shortPath(content.path, ctx), base: 0 });
     else followCode(c, ctx, l, content.text, shortPath(content.path, ctx), label);
   } finally {
     ctx.following.delete(key);
+    if (saved) Object.assign(ctx, saved);
   }
   return true;
 }

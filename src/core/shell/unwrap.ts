@@ -266,7 +266,7 @@ export function unwrapCommand(input: SimpleCommand, ctx: WalkContext): void {
         } else if (file && /^\/dev\/(stdin|fd\/0)$/.test(file.value)) {
           stdinScript(c, ctx, name, 'source');
         } else if (file) {
-          followScript(c, ctx, file, `${name} ${file.raw}`, 'shell');
+          followScript(c, ctx, file, `${name} ${file.raw}`, 'shell', true);
         }
         emit(c, ctx);
         return;

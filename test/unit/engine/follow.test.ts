@@ -55,6 +55,12 @@ test('bash FILE, sh FILE, ./FILE and source FILE are read and judged, citing fil
   for (const line of ['bash ok.sh', './ok.sh', 'source ok.sh']) assert.equal((await check(line)).decision, 'allow', line);
 });
 
+test('a script run by bash keeps its cd and variables; a sourced one shares them', async () => {
+  withFiles({ 'go.sh': 'cd /tmp/scratch\nD=src\n', 'env.sh': 'cd /tmp/scratch\n' });
+  assert.ok(flagged(await check('bash go.sh && rm -rf *')), 'the script cd does not move this shell');
+  assert.equal((await check('source env.sh && rm -rf *')).decision, 'allow');
+});
+
 test('scripts under hidden home folders are followed too', async () => {
   withFiles({ [`${HOME}/.local/bin/cleanup`]: '#!/usr/bin/env bash\nrm -rf ~/projects\n' });
   const v = await check('~/.local/bin/cleanup');

@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { check, getEngine, HOME, WS } from './helpers';
+import { createEngine } from '../../../src/core/engine';
+import { check, HOME, WS } from './helpers';
 
 const flagged = async (line: string, extra = {}) => (await check(line, extra)).decision !== 'allow';
 
@@ -49,7 +50,8 @@ test('/tmp, /var/tmp and /dev/shm themselves are not temporary files', async () 
 });
 
 test('fuzz: the fast path for plain words agrees with the full parser', async () => {
-  const e = await getEngine();
+  // A long budget: on a loaded machine a timed-out check must not pass for a disagreement.
+  const e = await createEngine({ timeBudgetMs: 60000 });
   const words = ['rm', '-rf', '-f', 'src', 'dist', 'git', 'reset', '--hard', 'push', '--force', 'origin', 'main', 'ls', '-la', 'node_modules', '/', '/tmp/x', 'data', 'clean', '-fdx', 'kubectl', 'delete', 'ns', 'prod', 'npm', 'test', 'a=b', 'x.sh', '@scope/pkg@1', 'sudo', 'env', 'FOO=1', 'xargs', 'timeout', '5'];
   let seed = 42;
   const rnd = (n: number) => {
