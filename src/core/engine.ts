@@ -15,7 +15,7 @@ import type {
   Verdict,
 } from './types';
 import { loadBashParser, type BashParser } from './shell/treesitter';
-import { BudgetExceeded, newContext, parseScript } from './shell/extract';
+import { BudgetExceeded, newContext, parseScript } from './shell/analyse';
 import { DYN, type ParsedLine, type SimpleCommand } from './shell/model';
 import { runRules } from './rules/index';
 import { fileSourceFrom, type FileSource } from './shell/files';

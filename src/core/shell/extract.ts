@@ -2,73 +2,18 @@
  * Walks a tree-sitter bash tree into simple commands, following every place a command
  * can hide: lists, pipelines, subshells, groups, control flow, function bodies,
  * $(…), backticks, process substitution, heredocs. Same-line variables, aliases and
- * `cd` are tracked so later commands see their values. Wrappers are handed to unwrap.ts.
+ * `cd` are tracked so later commands see their values. Wrappers are handed to the unwrapper
+ * through the context's hooks (wired in analyse.ts).
  */
-import { posix } from 'node:path';
-import type { BashParser, SyntaxNode } from './treesitter';
-import { DYN, type ParsedLine, type Redirect, type SimpleCommand, type Stdin, type Word } from './model';
-import { unwrapCommand } from './unwrap';
-import type { FileSource } from './files';
+import type { SyntaxNode } from './treesitter';
+import { DYN, type Redirect, type SimpleCommand, type Stdin, type Word } from './model';
+import { BudgetExceeded, checkBudget, resolvePath, type WalkContext } from './context';
 import { plantedWhere } from './plant';
+import { describeProducer, producedText } from './stdin';
+import { resolveWord } from './words';
 
-export class BudgetExceeded extends Error {}
-
-export interface WalkContext {
-  parser: BashParser;
-  vars: Map<string, string>;
-  aliases: Map<string, string>;
-  env?: Record<string, string | undefined>;
-  home?: string;
-  cwd?: string;
-  depth: number;
-  via: string[];
-  out: ParsedLine;
-  deadline: number;
-  maxDepth: number;
-  /** Where followed files are read from; without it scripts and package files are not followed. */
-  files?: FileSource;
-  workspaceRoot?: string;
-  /** Files written earlier on the line (absolute path): their text when known. */
-  written: Map<string, { text?: string; by: string }>;
-  /** Files and scripts being followed (loop guard). */
-  following: Set<string>;
-  /** The file being walked, when following one: commands cite `file line N`. */
-  origin?: { file: string; base: number };
-  /** Citation given to commands nested inside a followed file's command (`bash -c` in x.sh). */
-  fixedOrigin?: string;
-  currentOrigin?: string;
-  /** The last `cd` emitted (index in out.commands, 1-based), to judge whether it certainly happened. */
-  lastCd?: { at: number };
-  /** `set -e` seen: a failing cd stops the script. */
-  errexit?: boolean;
-  /** Set while walking a script that runs as another user (`su -c`, `runuser -c`). */
-  elevated?: boolean;
-}
-
-const MAX_NESTED = 8;
-
-export function newContext(
-  parser: BashParser,
-  opts: { env?: Record<string, string | undefined>; home?: string; cwd?: string; deadline: number; files?: FileSource; workspaceRoot?: string },
-): WalkContext {
-  return {
-    files: opts.files,
-    workspaceRoot: opts.workspaceRoot,
-    written: new Map(),
-    following: new Set(),
-    parser,
-    vars: new Map(),
-    aliases: new Map(),
-    env: opts.env,
-    home: opts.home,
-    cwd: opts.cwd,
-    depth: 0,
-    via: [],
-    out: { commands: [], unanalysable: [] },
-    deadline: opts.deadline,
-    maxDepth: MAX_NESTED,
-  };
-}
+export { BudgetExceeded, resolvePath, type WalkContext } from './context';
+export { resolveWord } from './words';
 
 /** Parses `text` as a shell script in the context (nested scripts share variables and aliases). */
 export function parseScript(text: string, ctx: WalkContext, stdin?: Stdin): void {
@@ -111,7 +56,7 @@ function fastPath(text: string, ctx: WalkContext, stdin?: Stdin): boolean {
   const parts = text.trim().split(/[ \t]+/);
   if (parts[0].includes('=') || RESERVED.has(parts[0])) return false;
   const words = parts.map((p) => ({ value: p, raw: p }));
-  unwrapCommand({ name: parts[0], args: words.slice(1), raw: text, assignments: {}, redirects: [], stdin, via: ctx.via, depth: ctx.depth, cwd: ctx.cwd }, ctx);
+  ctx.hooks.unwrap({ name: parts[0], args: words.slice(1), raw: text, assignments: {}, redirects: [], stdin, via: ctx.via, depth: ctx.depth, cwd: ctx.cwd }, ctx);
   return true;
 }
 
@@ -158,11 +103,7 @@ function citeRow(ctx: WalkContext, row: number): string | undefined {
   return ctx.origin.base < 0 ? ctx.origin.file : `${ctx.origin.file} line ${ctx.origin.base + row + 1}`;
 }
 
-function checkBudget(ctx: WalkContext): void {
-  if (performance.now() > ctx.deadline) throw new BudgetExceeded();
-}
-
-function walk(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, extraRedirects?: Redirect[]): void {
+export function walk(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, extraRedirects?: Redirect[]): void {
   switch (node.type) {
     case 'command':
       walkCommand(node, ctx, stdin, extraRedirects);
@@ -427,7 +368,7 @@ function walkCommand(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, redirect
     ctx.out.unanalysable.push({ reason: `the command name ${name.raw} is only known when it runs`, text: node.text.slice(0, 200) });
   }
   ctx.currentOrigin = origin;
-  unwrapCommand(cmd, ctx);
+  ctx.hooks.unwrap(cmd, ctx);
 }
 
 /** Records a final simple command, with the side effects a shell would have (cd, alias). */
@@ -511,257 +452,3 @@ function recordWrites(cmd: SimpleCommand, ctx: WalkContext): void {
   }
 }
 
-/** printf FORMAT ARGS…: %s/%b/%d take the next argument; the format repeats while arguments remain. */
-function printfText(vals: string[]): string {
-  const [fmt, ...rest] = vals;
-  if (fmt === undefined) return '';
-  let out = '';
-  let k = 0;
-  for (let round = 0; round < 64; round++) {
-    out += unescapeC(fmt.replace(/%%|%[-+ #0]*\d*(?:\.\d+)?[sbdiqcxXoufeEgG]/g, (m) => (m === '%%' ? '%' : (rest[k++] ?? ''))));
-    if (k >= rest.length || !/%[^%]/.test(fmt)) break;
-  }
-  return out;
-}
-
-/** What a command prints, when it is plainly known (echo, printf, cat of a heredoc). */
-function producedText(cmd: SimpleCommand): string | undefined {
-  const vals = cmd.args.map((a) => a.value);
-  if (vals.some((v) => v.includes(DYN))) return undefined;
-  switch (cmd.name) {
-    case 'echo': {
-      let i = 0;
-      let nl = true;
-      let esc = false;
-      while (i < vals.length && /^-[neE]+$/.test(vals[i])) {
-        if (vals[i].includes('n')) nl = false;
-        if (vals[i].includes('e')) esc = true;
-        i++;
-      }
-      const t = vals.slice(i).join(' ');
-      return (esc ? unescapeC(t) : t) + (nl ? '\n' : '');
-    }
-    case 'printf':
-      return vals.length ? printfText(vals[0] === '--' ? vals.slice(1) : vals) : undefined;
-    case 'cat':
-      return vals.length === 0 && cmd.stdin?.kind === 'literal' ? cmd.stdin.text : undefined;
-  }
-  return undefined;
-}
-
-export function resolvePath(p: string, cwd: string | undefined, home: string | undefined): string {
-  let v = p;
-  if (v === '~' || v.startsWith('~/')) v = (home ?? '~') + v.slice(1);
-  if (v.startsWith('/')) return posix.normalize(v);
-  if (!cwd) return v;
-  if (cwd.includes(DYN)) return DYN;
-  return posix.normalize(posix.join(cwd, v));
-}
-
-/** What the next pipeline stage reads, judged from the commands the previous stage produced. */
-function describeProducer(cmds: SimpleCommand[], depth: number): Stdin {
-  const top = cmds.filter((c) => c.depth === depth);
-  const c = top[top.length - 1] ?? cmds[cmds.length - 1];
-  if (!c) return { kind: 'unknown' };
-  const vals = c.args.map((a) => a.value);
-  switch (c.name) {
-    case 'echo': {
-      const words = vals.filter((v, i) => !(i === 0 && /^-[neE]+$/.test(v)));
-      const text = words.join(' ');
-      return { kind: 'literal', text: vals[0]?.includes('e') && vals[0].startsWith('-') ? unescapeC(text) : text };
-    }
-    case 'printf':
-      return { kind: 'literal', text: unescapeC(vals.join(' ')) };
-    case 'cat': {
-      const files = vals.filter((v) => !v.startsWith('-'));
-      if (files.length === 0 && c.stdin) return c.stdin;
-      if (files.length === 1) return { kind: 'file', source: files[0] };
-      return { kind: 'unknown', source: 'cat' };
-    }
-    case 'curl':
-    case 'wget':
-    case 'http':
-    case 'https':
-    case 'xh':
-    case 'fetch':
-    case 'aria2c':
-    case 'iwr':
-    case 'irm': {
-      const url = vals.find((v) => /^(https?|ftp):\/\//i.test(v) || /^[\w.-]+\.[a-z]{2,}(\/|$)/i.test(v));
-      return { kind: 'remote', source: url ?? c.name };
-    }
-    case 'base64':
-    case 'base32':
-    case 'basenc':
-      return vals.some((v) => /^-(d|-decode|D)$/.test(v) || /^-[a-zA-Z]*d/.test(v)) ? { kind: 'decoded', source: c.name } : { kind: 'unknown', source: c.name };
-    case 'xxd':
-    case 'openssl':
-    case 'gunzip':
-    case 'zcat':
-    case 'gzip':
-    case 'bzip2':
-    case 'xz':
-    case 'uudecode':
-    case 'rev':
-    case 'tr':
-      return { kind: 'decoded', source: c.name };
-    default:
-      return { kind: 'unknown', source: c.name };
-  }
-}
-
-export function unescapeC(s: string): string {
-  return s.replace(/\\(n|t|r|\\|'|"|x[0-9a-fA-F]{2}|0[0-7]{0,3})/g, (_m, e: string) => {
-    switch (e[0]) {
-      case 'n':
-        return '\n';
-      case 't':
-        return '\t';
-      case 'r':
-        return '\r';
-      case 'x':
-        return String.fromCharCode(parseInt(e.slice(1), 16));
-      case '0':
-        return String.fromCharCode(parseInt(e.slice(1) || '0', 8));
-      default:
-        return e;
-    }
-  });
-}
-
-/** `$'…'` escapes as bash reads them: \n \t \e \a…, octal \NNN, hex \xHH, \uHHHH, \UHHHHHHHH, \cX. */
-export function ansiC(s: string): string {
-  return s.replace(/\\(?:([abeEfnrtv\\'"?])|([0-7]{1,3})|x([0-9a-fA-F]{1,2})|u([0-9a-fA-F]{1,4})|U([0-9a-fA-F]{1,8})|c(.))/g, (m, e: string, o: string, x: string, u: string, U: string, cx: string) => {
-    if (e) return ({ a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' } as Record<string, string>)[e] ?? e;
-    if (o) return String.fromCharCode(parseInt(o, 8) & 0xff);
-    if (x) return String.fromCharCode(parseInt(x, 16));
-    const cp = parseInt(u ?? U ?? '', 16);
-    if (u || U) return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
-    return String.fromCharCode(cx.toUpperCase().charCodeAt(0) & 0x1f);
-  });
-}
-
-/** Walks every `$(…)` and backtick found in text the parser kept as plain text. */
-function substitutionsIn(text: string, ctx: WalkContext): void {
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '$' && text[i + 1] === '(') {
-      let d = 1;
-      let j = i + 2;
-      for (; j < text.length && d > 0; j++) {
-        if (text[j] === '(') d++;
-        else if (text[j] === ')') d--;
-      }
-      parseNested(text.slice(i + 2, j - 1), ctx, '${…}');
-      i = j - 1;
-    } else if (text[i] === '`') {
-      const j = text.indexOf('`', i + 1);
-      if (j < 0) break;
-      parseNested(text.slice(i + 1, j), ctx, '${…}');
-      i = j;
-    }
-  }
-}
-
-/** Variables the shell itself sets: never "unset" even when the request's environment lacks them. */
-const SHELL_SET = /^(?:RANDOM|LINENO|SECONDS|PWD|OLDPWD|PPID|UID|EUID|GROUPS|BASHPID|BASH\w*|ZSH\w*|HOSTNAME|HOSTTYPE|OSTYPE|MACHTYPE|SHLVL|SHELL|IFS|PS\d|HISTFILE|HISTSIZE|EPOCHSECONDS|EPOCHREALTIME|SRANDOM|COLUMNS|LINES|OPTIND|OPTARG|REPLY|PIPESTATUS|FUNCNAME|DIRSTACK|USER|LOGNAME|HOME|PATH|TERM|LANG)$/;
-
-function lookupVar(name: string, ctx: WalkContext): string | undefined {
-  const v = ctx.vars.get(name);
-  if (v !== undefined) return v;
-  switch (name) {
-    case 'HOME':
-      return ctx.home ?? ctx.env?.HOME ?? '~';
-    case 'PWD':
-      return ctx.cwd && !ctx.cwd.includes(DYN) ? ctx.cwd : undefined;
-  }
-  const e = ctx.env?.[name];
-  if (e !== undefined) return e;
-  // With the terminal's environment known, an unset variable expands to nothing (`"$TMPDIR"/*` is `/*`).
-  if (ctx.env && /^[A-Za-z_]\w*$/.test(name) && !SHELL_SET.test(name)) return '';
-  return undefined;
-}
-
-/** Quote removal and known-variable expansion for one word-like node. */
-export function resolveWord(node: SyntaxNode, ctx: WalkContext): Word {
-  const raw = node.text;
-  switch (node.type) {
-    case 'word':
-    case 'command_name': {
-      let v = raw.includes('\\') ? raw.replace(/\\\n/g, '').replace(/\\(.)/gs, '$1') : raw;
-      if (v === '~' || v.startsWith('~/')) v = (ctx.home ?? '~') + v.slice(1);
-      return { value: v, raw };
-    }
-    case 'number':
-    case 'file_descriptor':
-    case 'variable_name':
-      return { value: raw, raw };
-    case 'raw_string':
-      return { value: raw.slice(1, -1), raw };
-    case 'ansi_c_string':
-      return { value: ansiC(raw.slice(2, -1)), raw };
-    case 'string':
-    case 'translated_string':
-      return { value: pieces(node, ctx, 1, 1, true), raw };
-    case 'concatenation':
-      return { value: pieces(node, ctx, 0, 0, false), raw };
-    case 'simple_expansion': {
-      const name = raw.slice(1);
-      const v = lookupVar(name, ctx);
-      return { value: v ?? DYN, raw };
-    }
-    case 'expansion': {
-      const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])(.*))?\}$/s.exec(raw);
-      if (m) {
-        const v = lookupVar(m[1], ctx);
-        if (v !== undefined && (v !== '' || !m[2]?.startsWith(':'))) return { value: v, raw };
-        if (m[2] && m[3] !== undefined && !/[$`]/.test(m[3])) {
-          const d = m[3].replace(/^["']|["']$/g, '');
-          if (m[2].endsWith('=')) ctx.vars.set(m[1], d);
-          return { value: d, raw };
-        }
-      }
-      // ${x:-$(…)}, ${x:=$(…)}, ${x#$(…)}, ${a[$(…)]}: the substitution runs when expanded.
-      let walked = false;
-      const visit = (n: SyntaxNode) => {
-        for (const c of n.namedChildren) {
-          if (!c) continue;
-          if (c.type === 'command_substitution' || c.type === 'process_substitution') {
-            walk(c, ctx);
-            walked = true;
-          } else visit(c);
-        }
-      };
-      visit(node);
-      if (!walked && /\$\(|`/.test(raw.slice(2))) substitutionsIn(raw.slice(2, -1), ctx);
-      return { value: DYN, raw };
-    }
-    case 'command_substitution':
-    case 'process_substitution':
-    case 'arithmetic_expansion':
-      walk(node, ctx);
-      return { value: DYN, raw };
-    default:
-      // Anything else (brace expressions, arrays…): walk for substitutions, keep the text.
-      for (const c of node.namedChildren) if (c && (c.type === 'command_substitution' || c.type === 'process_substitution')) walk(c, ctx);
-      return { value: raw, raw };
-  }
-}
-
-function pieces(node: SyntaxNode, ctx: WalkContext, trimStart: number, trimEnd: number, dq: boolean): string {
-  const base = node.startIndex;
-  const src = node.text;
-  let pos = trimStart;
-  const end = src.length - trimEnd;
-  let out = '';
-  const unq = (s: string) => (dq ? s.replace(/\\\n/g, '').replace(/\\([\\"$`])/g, '$1') : s);
-  for (const child of node.namedChildren) {
-    if (!child) continue;
-    const s = child.startIndex - base;
-    if (s > pos) out += unq(src.slice(pos, s));
-    if (child.type === 'string_content') out += unq(child.text);
-    else out += resolveWord(child, ctx).value;
-    pos = child.endIndex - base;
-  }
-  if (end > pos) out += unq(src.slice(pos, end));
-  return out;
-}
