@@ -69,3 +69,31 @@ export function stdinScript(c: SimpleCommand, ctx: WalkContext, label: string, w
   }
 }
 
+
+/** Options that take a value, per wrapper (short and long forms). */
+export const VALUE_OPTS: Record<string, Set<string>> = {
+  sudo: new Set(['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T', '--user', '--group', '--host', '--prompt', '--chdir', '--role', '--type', '--other-user', '--close-from', '--command-timeout']),
+  doas: new Set(['-u', '-C']),
+  nice: new Set(['-n', '--adjustment']),
+  ionice: new Set(['-c', '-n', '-p', '-P', '-u', '--class', '--classdata']),
+  timeout: new Set(['-s', '-k', '--signal', '--kill-after']),
+  time: new Set(['-f', '-o', '--format', '--output']),
+  stdbuf: new Set(['-i', '-o', '-e']),
+  exec: new Set(['-a']),
+  chronic: new Set(),
+  nohup: new Set(),
+  builtin: new Set(),
+  command: new Set(),
+  setsid: new Set(),
+  unbuffer: new Set(),
+  caffeinate: new Set(['-t', '-w']),
+  flock: new Set(['-w', '-E', '--timeout', '--conflict-exit-code']),
+  xargs: new Set(['-I', '-L', '-l', '-n', '-P', '-s', '-d', '-E', '-e', '-a', '--arg-file', '--delimiter', '--max-args', '--max-procs', '--max-lines', '--replace', '--max-chars', '--eof', '--process-slot-var']),
+  parallel: new Set(['-j', '-P', '-S', '--jobs', '--sshlogin', '-d', '--delimiter', '-a', '--arg-file', '--joblog', '--results', '--timeout', '--delay', '--retries', '-n', '-N', '-L', '-I', '--colsep', '--tmpdir', '--workdir', '--basefile', '--env']),
+  watch: new Set(['-n', '--interval', '-d', '-q', '--equexit']),
+  ssh: new Set(['-p', '-i', '-l', '-o', '-F', '-J', '-L', '-R', '-D', '-b', '-c', '-E', '-e', '-m', '-O', '-Q', '-S', '-W', '-w', '-B', '-I']),
+  docker_exec: new Set(['-u', '--user', '-w', '--workdir', '-e', '--env', '--env-file', '--detach-keys']),
+  npx: new Set(['-p', '--package', '-c', '--call', '--cache', '--registry', '--userconfig', '--node-options']),
+  dotenv: new Set(['-e', '-v', '-p', '-c']),
+};
+

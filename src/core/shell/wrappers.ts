@@ -1,5 +1,7 @@
 /**
- * A registry of small unwrappers, by family: each takes a command and either hands back the
+ * A registry of small unwrappers, by family (privilege, process wrappers, fan-out, shell
+ * built-ins, package tools, sessions, awk, deferred work, containers, remote runners): each
+ * takes a command and either hands back the
  * command it wraps (the loop in unwrap.ts goes on with it), says `'done'` (it emitted what
  * runs itself), or `undefined` (not a form it wraps: judged as it is). To find how `su -c`
  * or `docker run -v` is followed, look up its name here.
@@ -7,8 +9,8 @@
 import { posix } from 'node:path';
 import { DYN, type SimpleCommand, type Word } from './model';
 import { emit, parseNested, type WalkContext } from './extract';
-import { followScript } from './follow';
-import { shift, skipOptions, stdinScript } from './wrapkit';
+import { followComposer, followJust, followMake, followScript, followTaskfile } from './follow';
+import { basename, shift, skipOptions, stdinScript, VALUE_OPTS, wordsToScript } from './wrapkit';
 
 export type Unwrapper = (c: SimpleCommand, ctx: WalkContext) => SimpleCommand | 'done' | undefined;
 
@@ -34,7 +36,7 @@ function nestedScript(c: SimpleCommand, ctx: WalkContext, script: Word | undefin
 
 // ---------------------------------------------------------------- privilege
 
-const privilege: Record<string, Unwrapper> = {
+const privilegeMore: Record<string, Unwrapper> = {
   // su [-] [-l] [-s SHELL] [USER] [-c CMD]
   su: (c, ctx) => {
     const a = c.args;
@@ -305,17 +307,17 @@ function dockerRun(c: SimpleCommand, ctx: WalkContext, label: string, from: numb
   return { ...c, name: a[img + 1].value, args, via: [...c.via, label2], ...(hostCwd ? { cwd: hostCwd } : {}) };
 }
 
-const containers: Record<string, Unwrapper> = {
+const containerRun: Record<string, Unwrapper> = {
   docker: (c, ctx) => {
     const a = c.args;
     if (a[0]?.value === 'run' || (a[0]?.value === 'container' && a[1]?.value === 'run')) return dockerRun(c, ctx, `${c.name} run`, a[0].value === 'run' ? 1 : 2);
     return undefined;
   },
 };
-containers.podman = containers.docker;
-containers.nerdctl = containers.docker;
+containerRun.podman = containerRun.docker;
+containerRun.nerdctl = containerRun.docker;
 
-const remote: Record<string, Unwrapper> = {
+const remoteRun: Record<string, Unwrapper> = {
   // heroku run [-a APP] [-s SIZE] CMD… : runs on the app's dyno.
   heroku: (c) => {
     const a = c.args;
@@ -332,10 +334,364 @@ const remote: Record<string, Unwrapper> = {
     return nestedScript(c, ctx, a[i + 1], 'fly ssh console');
   },
 };
-remote.flyctl = remote.fly;
+remoteRun.flyctl = remoteRun.fly;
+
+// ---------------------------------------------------------------- privilege, process wrappers, fan-out, shell built-ins, package tools, remote and containers
+
+const privilege: Record<string, Unwrapper> = {};
+privilege['sudo'] = (c, ctx) => {
+  const args = c.args;
+  const name = c.name;
+  if (args.some((a) => a.value === '-e' || a.value === '--edit')) return undefined;
+  const i = skipOptions(args, 0, VALUE_OPTS[name]);
+  const next = shift(c, i, name, { elevated: true });
+  if (!next) {
+    emit(c, ctx);
+    return 'done';
+  }
+  return next;
+};
+privilege['doas'] = privilege['sudo'];
+
+const processes: Record<string, Unwrapper> = {};
+processes['nohup'] = (c, ctx) => {
+  const args = c.args;
+  const name = c.name;
+  if (name === 'command' && args.some((a) => /^-[a-zA-Z]*[vV]/.test(a.value))) {
+    emit(c, ctx);
+    return 'done';
+  }
+  const opts = VALUE_OPTS[name] ?? new Set<string>();
+  let i = skipOptions(args, 0, opts);
+  if (name === 'nice' && i < args.length && /^-?\d+$/.test(args[i].value)) i++;
+  const next = shift(c, i, name);
+  if (!next) {
+    emit(c, ctx);
+    return 'done';
+  }
+  return next;
+};
+processes['nice'] = processes['nohup'];
+processes['ionice'] = processes['nohup'];
+processes['time'] = processes['nohup'];
+processes['builtin'] = processes['nohup'];
+processes['exec'] = processes['nohup'];
+processes['chronic'] = processes['nohup'];
+processes['setsid'] = processes['nohup'];
+processes['unbuffer'] = processes['nohup'];
+processes['caffeinate'] = processes['nohup'];
+processes['command'] = processes['nohup'];
+processes['timeout'] = (c, ctx) => {
+  const args = c.args;
+  const i = skipOptions(args, 0, VALUE_OPTS.timeout);
+  const next = shift(c, i + 1, 'timeout');
+  if (!next) {
+    emit(c, ctx);
+    return 'done';
+  }
+  return next;
+};
+processes['flock'] = (c, ctx) => {
+  const args = c.args;
+  const i = skipOptions(args, 0, VALUE_OPTS.flock);
+  const j = i + 1;
+  if (args[j] && (args[j].value === '-c' || args[j].value === '--command') && args[j + 1]) {
+    parseNested(args[j + 1].value, ctx, 'flock -c');
+    return 'done';
+  }
+  const next = shift(c, j, 'flock');
+  if (!next) {
+    emit(c, ctx);
+    return 'done';
+  }
+  return next;
+};
+processes['env'] = (c, ctx) => {
+  const args = c.args;
+  let i = 0;
+  const assignments = { ...c.assignments };
+  while (i < args.length) {
+    const v = args[i].value;
+    if (v === '--') {
+      i++;
+      break;
+    }
+    if (v === '-u' || v === '--unset' || v === '-C' || v === '--chdir') {
+      i += 2;
+      continue;
+    }
+    if (v === '-S' || v === '--split-string' || v.startsWith('--split-string=')) {
+      const s = v.includes('=') ? v.slice(v.indexOf('=') + 1) : args[i + 1]?.value ?? '';
+      const rest = wordsToScript(args.slice(v.includes('=') ? i + 1 : i + 2), true);
+      parseNested(s + ' ' + rest, ctx, 'env -S', c.stdin);
+      return 'done';
+    }
+    if (v.startsWith('-')) {
+      i++;
+      continue;
+    }
+    const eq = v.indexOf('=');
+    if (eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v.slice(0, eq))) {
+      assignments[v.slice(0, eq)] = v.slice(eq + 1);
+      i++;
+      continue;
+    }
+    break;
+  }
+  const next = shift(c, i, 'env', { assignments });
+  if (!next) {
+    emit(c, ctx);
+    return 'done';
+  }
+  return next;
+};
+
+const fanout: Record<string, Unwrapper> = {};
+fanout['xargs'] = (c) => {
+  const args = c.args;
+  let replace: string | undefined;
+  let i = 0;
+  while (i < args.length) {
+    const v = args[i].value;
+    if (v === '--') {
+      i++;
+      break;
+    }
+    if (!v.startsWith('-')) break;
+    if (v === '-I' || v === '--replace') {
+      replace = args[i + 1]?.value;
+      i += 2;
+      continue;
+    }
+    if (v.startsWith('-I') || v.startsWith('--replace=')) {
+      replace = v.startsWith('-I') ? v.slice(2) : v.slice(10);
+      i++;
+      continue;
+    }
+    if (v === '-i') {
+      replace = '{}';
+      i++;
+      continue;
+    }
+    i += VALUE_OPTS.xargs.has(v) ? 2 : 1;
+  }
+  const inner = args.slice(i);
+  if (inner.length === 0) return 'done';
+  let innerArgs: Word[];
+  if (replace) {
+    innerArgs = inner.map((w) => (w.value.includes(replace!) ? { value: w.value.split(replace!).join(DYN), raw: w.raw } : w));
+  } else {
+    innerArgs = [...inner, { value: DYN, raw: '<xargs input>' }];
+  }
+  const next: SimpleCommand = { ...c, name: innerArgs[0].value, args: innerArgs.slice(1), via: [...c.via, 'xargs'], dynamicArgs: true, stdin: undefined };
+  return next;
+};
+fanout['parallel'] = (c, ctx) => {
+  const args = c.args;
+  const i = skipOptions(args, 0, VALUE_OPTS.parallel);
+  let end = args.findIndex((a: Word, k: number) => k >= i && /^:::[+:]?$|^::::$/.test(a.value));
+  if (end < 0) end = args.length;
+  let inner: Word[] = args.slice(i, end).map((w: Word): Word => (w.value.includes('{}') ? { value: w.value.split('{}').join(DYN), raw: w.raw } : w));
+  if (inner.length === 0) return 'done';
+  if (inner.length === 1 && /\s/.test(inner[0].value)) {
+    parseNested(inner[0].value.split(DYN).join('"$PARALLEL_ARG"'), ctx, 'parallel');
+    return 'done';
+  }
+  if (!inner.some((w) => w.value.includes(DYN))) inner = [...inner, { value: DYN, raw: '<parallel input>' }];
+  return { ...c, name: inner[0].value, args: inner.slice(1), via: [...c.via, 'parallel'], dynamicArgs: true };
+};
+fanout['find'] = (c, ctx) => {
+  const name = c.name;
+  emit(c, ctx);
+  unwrapFindExec(c, ctx, name);
+  return 'done';
+};
+fanout['fd'] = fanout['find'];
+fanout['fdfind'] = fanout['find'];
+
+const shellBuiltins: Record<string, Unwrapper> = {};
+shellBuiltins['watch'] = (c, ctx) => {
+  const args = c.args;
+  const i = skipOptions(args, 0, VALUE_OPTS.watch);
+  const rest = args.slice(i);
+  if (rest.length === 0) {
+    emit(c, ctx);
+    return 'done';
+  }
+  if (args.some((a) => a.value === '-x' || a.value === '--exec')) {
+    return { ...c, name: rest[0].value, args: rest.slice(1), via: [...c.via, 'watch'] };
+  }
+  parseNested(wordsToScript(rest, false), ctx, 'watch');
+  return 'done';
+};
+shellBuiltins['eval'] = (c, ctx) => {
+  const args = c.args;
+  if (args.some((a) => a.value.includes(DYN))) {
+    ctx.out.unanalysable.push({ reason: 'eval runs text that is only known when it runs', text: c.raw });
+  }
+  const text = args.map((a) => a.value.split(DYN).join(' ')).join(' ');
+  if (text.trim()) parseNested(text, ctx, 'eval', c.stdin);
+  return 'done';
+};
+shellBuiltins['source'] = (c, ctx) => {
+  const args = c.args;
+  const name = c.name;
+  const file = args[0];
+  if (file && (file.value.includes(DYN) && /^[<>]\(/.test(file.raw))) {
+    ctx.out.unanalysable.push({ reason: `it sources the output of ${file.raw.slice(0, 60)}, which is only known when it runs`, text: c.raw });
+  } else if (file && /^\/dev\/(stdin|fd\/0)$/.test(file.value)) {
+    stdinScript(c, ctx, name, 'source');
+  } else if (file) {
+    followScript(c, ctx, file, `${name} ${file.raw}`, 'shell', true);
+  }
+  emit(c, ctx);
+  return 'done';
+};
+shellBuiltins['.'] = shellBuiltins['source'];
+
+const packages: Record<string, Unwrapper> = {};
+packages['make'] = (c, ctx) => {
+  emit(c, ctx);
+  followMake(c, ctx);
+  return 'done';
+};
+packages['gmake'] = packages['make'];
+packages['just'] = (c, ctx) => {
+  emit(c, ctx);
+  followJust(c, ctx);
+  return 'done';
+};
+packages['task'] = (c, ctx) => {
+  emit(c, ctx);
+  followTaskfile(c, ctx);
+  return 'done';
+};
+packages['go-task'] = packages['task'];
+packages['composer'] = (c, ctx) => {
+  emit(c, ctx);
+  followComposer(c, ctx);
+  return 'done';
+};
+packages['shx'] = (c, ctx) => {
+  const args = c.args;
+  const next = shift(c, skipOptions(args, 0, new Set()), 'shx');
+  if (!next) {
+    emit(c, ctx);
+    return 'done';
+  }
+  return next;
+};
+
+const remote: Record<string, Unwrapper> = {};
+remote['ssh'] = (c, ctx) => {
+  const args = c.args;
+  const i = skipOptions(args, 0, VALUE_OPTS.ssh, false);
+  const host = args[i];
+  const rest = args.slice(i + 1);
+  emit(c, ctx);
+  if (host && rest.length > 0) parseNested(rest.map((w) => (w.value.includes(DYN) ? w.raw : w.value)).join(' '), ctx, `ssh ${host.value}`);
+  else if (host && c.stdin) stdinScript(c, ctx, `ssh ${host.value}`, `ssh ${host.value}`);
+  return 'done';
+};
+remote['kubectl'] = (c, ctx) => {
+  const args = c.args;
+  const name = c.name;
+  if (args[0]?.value === 'exec' || args[0]?.value === 'debug' || args[0]?.value === 'run') {
+    const dd = args.findIndex((a) => a.value === '--');
+    emit(c, ctx);
+    if (dd >= 0 && dd + 1 < args.length) {
+      return { ...c, name: args[dd + 1].value, args: args.slice(dd + 2), via: [...c.via, `${name} exec`] };
+    }
+    return 'done';
+  }
+  return undefined;
+};
+remote['oc'] = remote['kubectl'];
+
+const containers: Record<string, Unwrapper> = {};
+containers['docker'] = (c, ctx) => {
+  const args = c.args;
+  const name = c.name;
+  let k = 0;
+  if (args[0]?.value === 'compose') k = 1;
+  if (args[k]?.value === 'exec' || (k === 1 && args[k]?.value === 'run')) {
+    const i = skipOptions(args, k + 1, VALUE_OPTS.docker_exec, false);
+    const next = shift(c, i + 1, `${name} exec`);
+    emit(c, ctx);
+    if (!next) return 'done';
+    return next;
+  }
+  return undefined;
+};
+containers['podman'] = containers['docker'];
+containers['nerdctl'] = containers['docker'];
+containers['docker-compose'] = (c, ctx) => {
+  const args = c.args;
+  if (args[0]?.value === 'exec' || args[0]?.value === 'run') {
+    const i = skipOptions(args, 1, VALUE_OPTS.docker_exec, false);
+    const next = shift(c, i + 1, 'docker-compose exec');
+    emit(c, ctx);
+    if (!next) return 'done';
+    return next;
+  }
+  return undefined;
+};
+
+function unwrapFindExec(c: SimpleCommand, ctx: WalkContext, name: string): void {
+  const args = c.args;
+  const roots: string[] = [];
+  for (const a of args) {
+    if (a.value.startsWith('-') || a.value === '(' || a.value === '!') break;
+    roots.push(a.value);
+  }
+  const root = name === 'find' ? roots[0] ?? '.' : '.';
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i].value;
+    if (v === '-exec' || v === '-execdir' || v === '-ok' || v === '-okdir' || ((name === 'fd' || name === 'fdfind') && (v === '-x' || v === '--exec' || v === '-X' || v === '--exec-batch'))) {
+      let j = i + 1;
+      const inner: Word[] = [];
+      while (j < args.length && args[j].value !== ';' && args[j].value !== '+') {
+        const w = args[j];
+        inner.push(w.value.includes('{}') ? { value: w.value.split('{}').join(root.replace(/\/$/, '') + '/' + DYN), raw: w.raw } : w);
+        j++;
+      }
+      if (inner.length > 0 && /^(?:rm|unlink|shred|rimraf|srm)$/.test(basename(inner[0].value))) {
+        // `find … -exec rm {} \;` deletes what find matches: judge it like `find … -delete`.
+        emit({ ...c, args: [...args.slice(0, i), { value: '-delete', raw: `-exec ${inner[0].value}` }], via: [...c.via, `${name} ${v} ${inner[0].value}`] }, ctx);
+      } else if (inner.length > 0) {
+        if (!inner.slice(1).some((w) => w.value.includes(DYN))) inner.push({ value: root.replace(/\/$/, '') + '/' + DYN, raw: '{}' });
+        ctx.hooks.unwrap({ ...c, name: inner[0].value, args: inner.slice(1), via: [...c.via, `${name} ${v}`], dynamicArgs: true }, ctx);
+      }
+      i = j;
+    }
+  }
+}
+
 
 /** Every registered unwrapper by command name (one family per table above). */
-export const UNWRAPPERS: Record<string, Unwrapper> = { ...privilege, ...sessions, ...text, ...deferred, ...containers, ...remote };
+export const UNWRAPPERS: Record<string, Unwrapper> = {
+  ...privilege,
+  ...privilegeMore,
+  ...processes,
+  ...fanout,
+  ...shellBuiltins,
+  ...packages,
+  ...sessions,
+  ...text,
+  ...deferred,
+  ...chain(containers, containerRun),
+  ...chain(remote, remoteRun),
+};
+
+/** Two unwrappers for one name: the first that knows the form wins. */
+function chain(a: Record<string, Unwrapper>, b: Record<string, Unwrapper>): Record<string, Unwrapper> {
+  const out: Record<string, Unwrapper> = { ...a };
+  for (const [k, f] of Object.entries(b)) {
+    const g = a[k];
+    out[k] = g ? (c, ctx) => f(c, ctx) ?? g(c, ctx) : f;
+  }
+  return out;
+}
 
 /** The command names the unwrappers look through (for the gates' word list). */
 export const WRAPPER_NAMES: readonly string[] = Object.keys(UNWRAPPERS);
