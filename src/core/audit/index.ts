@@ -10,3 +10,4 @@ export { FileLock } from './lock';
 export * from './viewModel';
 export * from './key';
 export * from './open';
+export * from './keyring';

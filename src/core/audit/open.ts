@@ -20,13 +20,17 @@ export const FORWARD_FILE = 'audit-forward.json';
  * settings), or undefined. `{ "file": …, "http": …, "syslog": true | "tcp://host:port" | {…} }`.
  */
 export function readForwardConfig(stateDir: string): ForwardOptions | undefined {
-  let v: Record<string, unknown>;
   try {
-    v = JSON.parse(fs.readFileSync(path.join(stateDir, FORWARD_FILE), 'utf8')) as Record<string, unknown>;
+    return forwardOptions(JSON.parse(fs.readFileSync(path.join(stateDir, FORWARD_FILE), 'utf8')));
   } catch {
     return undefined;
   }
-  if (!v || typeof v !== 'object') return undefined;
+}
+
+/** Forwarding options from settings-shaped JSON (`syslog` true, a target URL, or `{ url, ca, appName }`). */
+export function forwardOptions(raw: unknown): ForwardOptions | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const v = raw as Record<string, unknown>;
   const out: ForwardOptions = {};
   if (typeof v.file === 'string' && v.file) out.file = v.file;
   if (typeof v.http === 'string' && v.http) out.http = v.http;
