@@ -66,6 +66,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
     wasmDir: context.asAbsolutePath('dist'),
   });
   const engine = ws.engine;
+  // The policy gate goes in before the broker or anything else decides (see credentialWatch).
+  const { installPolicyGate, registerCredentialWatch } = await import('./ui/credentialWatch');
+  const policyGate = installPolicyGate(ws, context.globalStorageUri.fsPath);
 
   // The chain head lives outside the workspace, in the per-user state folder that the CLI
   // and agent hooks use too, so every writer of this log agrees on it.
@@ -172,10 +175,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   }
   // Credential and guard files (keep or revert, a loosened policy waits for a person) and
   // variables kept out of terminals. Imported here so this wiring stays one block.
-  const { registerCredentialWatch } = await import('./ui/credentialWatch');
   registerCredentialWatch(context, {
     root: workspace,
     storageDir: context.globalStorageUri.fsPath,
+    policyGate,
     audit,
     log,
     ws,

@@ -163,11 +163,13 @@ function matchConcrete(abs: string, ctx: GuardPathContext, homeReal: string | un
       if (e.glob === '' ? inState === '' : inState !== '' && mm(e.glob).match(inState)) return { kind: e.kind, label: e.label, path: abs };
     }
   }
-  // `in: 'any'`: the entry's first segment may sit in any folder: try each ancestor.
+  // `in: 'any'`: the entry's first segment may sit in any folder: try each ancestor whose
+  // name starts an entry (all of them start with a literal folder or file name).
   const p = posixOf(abs);
   const segs = p.split('/');
   let best: GuardPathMatch | undefined;
   for (let i = 1; i < segs.length; i++) {
+    if (!FIRST_SEGMENTS.has(segs[i])) continue;
     const rel = segs.slice(i).join('/');
     if (!rel) continue;
     for (const e of GUARD_PATHS) {
@@ -186,6 +188,20 @@ function matchConcrete(abs: string, ctx: GuardPathContext, homeReal: string | un
   return undefined;
 }
 
+const FIRST_SEGMENTS = new Set(GUARD_PATHS.filter((e) => e.in === 'any').map((e) => e.glob.split('/')[0]));
+
+/** Real paths of the home and state folders, looked up at most once a second. */
+const realCache = new Map<string, { real: string; at: number }>();
+function cachedReal(p: string): string {
+  const now = Date.now();
+  const hit = realCache.get(p);
+  if (hit && now - hit.at < 1000) return hit.real;
+  const real = realPathOf(p);
+  if (realCache.size > 64) realCache.clear();
+  realCache.set(p, { real, at: now });
+  return real;
+}
+
 const rank = (k: GuardPathKind) => ({ guard: 0, state: 1, audit: 2, secret: 3 })[k];
 
 /**
@@ -200,8 +216,8 @@ export function guardPathOf(file: string, ctx: GuardPathContext = {}, opts: { re
   if (home && (f === '~' || f.startsWith('~/'))) f = home + f.slice(1);
   const base = ctx.cwd && path.isAbsolute(ctx.cwd) ? ctx.cwd : ctx.roots?.find((r): r is string => !!r) ?? process.cwd();
   const abs = path.resolve(base, f);
-  const stateReal = realPathOf(stateDirOf(ctx));
-  const homeReal = home ? realPathOf(home) : undefined;
+  const stateReal = cachedReal(stateDirOf(ctx));
+  const homeReal = home ? cachedReal(home) : undefined;
   const candidates = GLOB_CHARS.test(f) ? expandGlob(abs) : [abs];
   let best: GuardPathMatch | undefined;
   const consider = (m: GuardPathMatch | undefined) => {
