@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { Engine } from './core/engine';
 import { createWorkspaceEngine } from './core/workspaceEngine';
 import { DecisionService } from './core/decisions';
-import { defaultStateDir, exportToFile, forwardOptions, openAuditLog, reconcileKey, writeForwardConfig, type AuditLog } from './core/audit';
+import { defaultStateDir, exportToFile, forwardOptions, openAuditLog, reconcileKey, watchKeyFile, writeForwardConfig, type AuditLog } from './core/audit';
 import { Protection } from './core/protection';
 import type { EnvironmentResolution } from './core/types';
 import { Logger } from './logger';
@@ -96,9 +96,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
       })
     : undefined;
   if (audit) context.subscriptions.push({ dispose: () => audit.dispose() });
-  if (audit && keyring.tamper) {
-    void audit.append({ source: 'editor', command: 'twokey audit key', cwd: workspace, decision: 'tamper', risk: 'critical', rules: ['audit.key-replaced'], reason: keyring.tamper });
-  }
+  const keyTampered = (reason: string) => {
+    log.warn(`[audit] ${reason}`);
+    void audit?.append({ source: 'editor', command: 'twokey audit key', cwd: workspace, decision: 'tamper', risk: 'critical', rules: ['audit.key-replaced'], reason });
+  };
+  if (keyring.tamper) keyTampered(keyring.tamper);
+  if (keyring.kept === 'keychain and file') context.subscriptions.push(watchKeyFile(context.secrets, defaultStateDir(), keyTampered, (m) => log.warn(m)));
 
   const protection = new Protection();
   context.subscriptions.push(protection);

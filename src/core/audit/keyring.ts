@@ -5,8 +5,9 @@
  * another process is put back, and the replacement goes on record. Pure: the secret
  * storage is passed in.
  */
+import * as fs from 'node:fs';
 import type { AuditKey } from './record';
-import { keyFilePath, loadOrCreateKey, parseKey, readKeyFile, writeKeyFile } from './key';
+import { KEY_FILE, keyFilePath, loadOrCreateKey, parseKey, readKeyFile, writeKeyFile } from './key';
 
 /** The part of the editor's SecretStorage this needs. */
 export interface SecretStore {
@@ -75,4 +76,39 @@ export async function reconcileKey(store: SecretStore, stateDir: string): Promis
     notes.push(`the keychain did not take the audit key (${err instanceof Error ? err.message : String(err)}): it is kept only in ${keyFilePath(stateDir)}`);
     return { key, kept: 'file only', notes };
   }
+}
+
+/**
+ * While the editor runs: a key file deleted or replaced by another process is put back from
+ * the keychain at once, and `onTamper` hears why (for a `tamper` record).
+ */
+export function watchKeyFile(store: SecretStore, stateDir: string, onTamper: (reason: string) => void, onError: (msg: string) => void = () => undefined): { dispose(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const check = () => {
+    timer = undefined;
+    running = running
+      .then(() => reconcileKey(store, stateDir))
+      .then((r) => {
+        if (r.tamper) onTamper(r.tamper);
+      })
+      .catch((err) => onError(`[audit] checking the audit key: ${err instanceof Error ? err.message : String(err)}`));
+  };
+  let w: fs.FSWatcher | undefined;
+  try {
+    fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    w = fs.watch(stateDir, { persistent: false }, (_event, name) => {
+      if (name && !String(name).startsWith(KEY_FILE)) return;
+      if (!timer) timer = setTimeout(check, 100);
+    });
+    w.on('error', () => undefined);
+  } catch (err) {
+    onError(`[audit] cannot watch the audit key: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return {
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+      w?.close();
+    },
+  };
 }

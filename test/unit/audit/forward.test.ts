@@ -21,6 +21,7 @@ import {
   parseSyslogTarget,
   readForwardConfig,
   reconcileKey,
+  watchKeyFile,
   readKeyFile,
   writeForwardConfig,
   keyFilePath,
@@ -276,4 +277,25 @@ test('the editor keeps the key in the keychain too and puts back a deleted or re
   assert.equal(fileOnly.kept, 'file only');
   assert.equal(fileOnly.key!.id, first.key!.id);
   assert.match(fileOnly.notes.join(' '), /kept only in/);
+});
+
+test('while the editor runs, a replaced key file is put back at once and reported', async () => {
+  const state = path.join(tmpDir(), 'state');
+  const secrets = new MemorySecrets();
+  const { key } = await reconcileKey(secrets, state);
+  const reasons: string[] = [];
+  const w = watchKeyFile(secrets, state, (r) => reasons.push(r));
+  try {
+    await new Promise((r) => setTimeout(r, 50));
+    // Another process swaps the key (atomically, as an attacker would).
+    fs.writeFileSync(keyFilePath(state) + '.new', 'cd'.repeat(32) + '\n', { mode: 0o600 });
+    fs.renameSync(keyFilePath(state) + '.new', keyFilePath(state));
+    await waitFor(() => (reasons.length ? true : undefined), 5000, 'the tamper report');
+    assert.match(reasons[0], /replaced by another key/);
+    await waitFor(() => (readKeyFile(state)?.id === key!.id ? true : undefined), 5000, 'the key put back');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(reasons.length, 1, 'putting it back is not itself a tamper');
+  } finally {
+    w.dispose();
+  }
 });
