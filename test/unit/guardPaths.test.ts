@@ -62,7 +62,8 @@ test('the registry: globs, symlinks, folders that hold a guard folder, the state
 
 test('the engine: cd into .twokey, globs, symlinks and the state folder are guard edits', async () => {
   const { home, ws, env } = world();
-  const engine = await createEngine();
+  // A generous budget: under load the default 200 ms would turn a line into `ask` without its rules.
+  const engine = await createEngine({ timeBudgetMs: 10_000 });
   const check = (command: string) => engine.check({ command, cwd: ws, workspaceRoot: ws, home, env });
   const guarded = [
     'cd .twokey && rm audit.jsonl',
