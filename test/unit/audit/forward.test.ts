@@ -299,3 +299,28 @@ test('while the editor runs, a replaced key file is put back at once and reporte
     w.dispose();
   }
 });
+
+test('the real CLI hook (no editor running) forwards its refusal to rsyslog from the state folder config', { skip: RSYSLOGD ? false : 'rsyslogd is not installed' }, () => {
+  const root = path.resolve(__dirname, '..', '..', '..', '..');
+  const base = tmpDir('twokey-hook-fw-');
+  const ws = path.join(base, 'ws');
+  for (const d of ['.git', 'src', 'victim']) fs.mkdirSync(path.join(ws, d), { recursive: true });
+  for (const d of ['home', 'run', 'state']) fs.mkdirSync(path.join(base, d), { recursive: true });
+  writeForwardConfig(path.join(base, 'state'), { syslog: `tcp://127.0.0.1:${port}` });
+  const input = fs.readFileSync(path.join(root, 'test', 'fixtures', 'hooks', 'claude-bash-rm.json'), 'utf8').split('__WS__').join(ws);
+  const r = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'hook', 'claude-code'], {
+    input,
+    encoding: 'utf8',
+    cwd: ws,
+    env: { PATH: process.env.PATH, HOME: path.join(base, 'home'), XDG_RUNTIME_DIR: path.join(base, 'run'), TWOKEY_STATE_DIR: path.join(base, 'state') },
+  });
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  const logged = fs.readFileSync(path.join(ws, '.twokey', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord);
+  assert.equal(logged.length, 1);
+  assert.equal(logged[0].source, 'claude-code');
+  assert.ok(logged[0].key, 'sealed with the state folder key');
+  return waitFor(() => received().find((g) => g.rec.hash === logged[0].hash), 10_000, 'the hook record in rsyslog').then((g) => {
+    assert.deepEqual(g.rec, logged[0]);
+    assert.equal(g.msgid, 'denied');
+  });
+});
