@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { Engine } from './core/engine';
 import { createWorkspaceEngine } from './core/workspaceEngine';
 import { DecisionService } from './core/decisions';
-import { AuditLog, FileHeadStore, defaultStateDir, exportToFile } from './core/audit';
+import { defaultStateDir, exportToFile, forwardOptions, openAuditLog, reconcileKey, watchKeyFile, writeForwardConfig, type AuditLog } from './core/audit';
 import { Protection } from './core/protection';
 import type { EnvironmentResolution } from './core/types';
 import { Logger } from './logger';
@@ -42,6 +42,8 @@ export interface TwoKeyApi {
   ungatedTerminals(): Array<{ name: string; state: string; reason: string }>;
   /** Looks at one terminal's shell now. */
   checkTerminal(t: vscode.Terminal): Promise<string | undefined>;
+  /** Where the audit chain key is kept ('keychain and file', 'file only', 'none'). */
+  auditKeyKept: string;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<TwoKeyApi> {
@@ -64,21 +66,42 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
     wasmDir: context.asAbsolutePath('dist'),
   });
   const engine = ws.engine;
+  // The policy gate goes in before the broker or anything else decides (see credentialWatch).
+  const { installPolicyGate, registerCredentialWatch } = await import('./ui/credentialWatch');
+  const policyGate = installPolicyGate(ws, context.globalStorageUri.fsPath);
 
   // The chain head lives outside the workspace, in the per-user state folder that the CLI
   // and agent hooks use too, so every writer of this log agrees on it.
+  // The chain key: the keychain's copy wins over the state folder's file (put back when it
+  // was deleted or replaced); the forwarding settings go to the state folder for the CLI.
   const auditDir = workspace ? path.join(workspace, '.twokey') : undefined;
+  const keyring = await reconcileKey(context.secrets, defaultStateDir());
+  for (const n of keyring.notes) log.warn(`[audit] ${n}`);
+  const shareForwarding = () => {
+    try {
+      writeForwardConfig(defaultStateDir(), settings.auditForward);
+    } catch (err) {
+      log.warn(`[audit] could not write the forwarding settings for the CLI: ${String(err)}`);
+    }
+  };
+  shareForwarding();
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('twokey.audit.forward') && shareForwarding()));
   const audit = auditDir
-    ? new AuditLog({
-        dir: auditDir,
-        headStore: FileHeadStore.forLog(defaultStateDir(), auditDir),
+    ? openAuditLog(auditDir, {
+        key: keyring.key,
         gitignore: settings.auditGitignore,
         maxBytes: settings.auditMaxBytes,
-        forward: settings.auditForward,
+        forward: forwardOptions(settings.auditForward),
         onError: (e) => log.warn(`[audit] ${String(e)}`),
       })
     : undefined;
   if (audit) context.subscriptions.push({ dispose: () => audit.dispose() });
+  const keyTampered = (reason: string) => {
+    log.warn(`[audit] ${reason}`);
+    void audit?.append({ source: 'editor', command: 'twokey audit key', cwd: workspace, decision: 'tamper', risk: 'critical', rules: ['audit.key-replaced'], reason });
+  };
+  if (keyring.tamper) keyTampered(keyring.tamper);
+  if (keyring.kept === 'keychain and file') context.subscriptions.push(watchKeyFile(context.secrets, defaultStateDir(), keyTampered, (m) => log.warn(m)));
 
   const protection = new Protection();
   context.subscriptions.push(protection);
@@ -155,10 +178,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   }
   // Credential and guard files (keep or revert, a loosened policy waits for a person) and
   // variables kept out of terminals. Imported here so this wiring stays one block.
-  const { registerCredentialWatch } = await import('./ui/credentialWatch');
   registerCredentialWatch(context, {
     root: workspace,
     storageDir: context.globalStorageUri.fsPath,
+    policyGate,
     audit,
     log,
     ws,
@@ -249,6 +272,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
     protection,
     ungatedTerminals: () => coverage.ungated().map((u) => ({ name: u.name, state: u.coverage.state, reason: u.coverage.reason })),
     checkTerminal: async (t) => (await coverage.check(t))?.state,
+    auditKeyKept: keyring.kept,
   };
 }
 

@@ -42,10 +42,10 @@ export class Settings {
     return Number.isFinite(v) && v >= 0 ? v : 10 * 1024 * 1024;
   }
   /** Where else each audit record goes (a file, a local HTTP endpoint, syslog), if anywhere. */
-  get auditForward(): { file?: string; http?: string; syslog?: boolean } | undefined {
+  get auditForward(): { file?: string; http?: string; syslog?: boolean | string } | undefined {
     const file = this.cfg.get<string>('audit.forward.file', '') || undefined;
     const http = this.cfg.get<string>('audit.forward.http', '') || undefined;
-    const syslog = this.cfg.get<boolean>('audit.forward.syslog', false) || undefined;
+    const syslog = this.cfg.get<string>('audit.forward.syslogTarget', '') || this.cfg.get<boolean>('audit.forward.syslog', false) || undefined;
     return file || http || syslog ? { file, http, syslog } : undefined;
   }
   /** No event means everything changed (first render and updates go through one path). */

@@ -115,9 +115,9 @@ async function localDeps(call: AgentCall, root: string, home: string): Promise<C
 
 async function record(root: string, call: AgentCall, v: Verdict, decision: 'allowed' | 'denied' | 'observed', durationMs: number, home: string): Promise<void> {
   try {
-    const { AuditLog, FileHeadStore, defaultStateDir } = await import('../core/audit');
+    const { openAuditLog } = await import('../core/audit');
     const dir = path.join(root, '.twokey');
-    const log = new AuditLog({ dir, headStore: FileHeadStore.forLog(defaultStateDir(), dir) });
+    const log = openAuditLog(dir, { onError: (m) => process.stderr.write(`TwoKey: ${m}\n`) });
     try {
       await log.append({
         source: call.agent,

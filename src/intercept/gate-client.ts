@@ -96,8 +96,8 @@ async function recordOffline(args: Args, v: Verdict): Promise<void> {
   }
   if (!dir) return;
   try {
-    const { AuditLog, FileHeadStore, defaultStateDir } = await import('../core/audit');
-    const log = new AuditLog({ dir, headStore: FileHeadStore.forLog(defaultStateDir(), dir) });
+    const { openAuditLog } = await import('../core/audit');
+    const log = openAuditLog(dir, { onError: (m) => process.stderr.write(`TwoKey: ${m}\n`) });
     try {
       await log.append({
         source: args.source,

@@ -35,7 +35,7 @@ export function auditViewHtml(o: AuditViewHtmlOptions): string {
 </head>
 <body>
 <header id="toolbar" role="toolbar" aria-label="Audit log filters">
-  <select id="filter-decision" aria-label="Decision">${opts('All decisions', ['allowed', 'denied', 'timed-out', 'observed'])}</select>
+  <select id="filter-decision" aria-label="Decision">${opts('All decisions', ['allowed', 'denied', 'timed-out', 'observed', 'tamper'])}</select>
   <select id="filter-environment" aria-label="Environment">${opts('All environments', ['production', 'staging', 'development', 'unknown'])}</select>
   <select id="filter-risk" aria-label="Risk">${opts('All risks', ['critical', 'high', 'low', 'none'])}</select>
   <select id="filter-source" aria-label="Source">${opts('All sources', ['terminal', 'task', 'shim', 'cursor', 'claude-code', 'copilot', 'file-watch', 'cli', 'editor'])}</select>

@@ -59,6 +59,23 @@ export interface CredentialWatchDeps {
   prompt?: Prompt;
   /** A note for the badge while a terminal is elevated (undefined clears it). */
   onElevation?: (note: string | undefined) => void;
+  /** The policy gate put in place at activation before anything decided (`installPolicyGate`). */
+  policyGate?: PolicyGate;
+}
+
+/** The approved copies live here under the storage folder. */
+export const approvedFilesDir = (storageDir: string): string => path.join(storageDir, 'approved-files');
+
+/**
+ * Put the policy gate in front of the workspace engine's policy now, before the broker or
+ * anything else decides: a loosened workspace policy, or one seen for the first time that
+ * loosens the defaults, does not apply until a person keeps it.
+ */
+export function installPolicyGate(ws: WorkspaceEngine, storageDir: string): PolicyGate {
+  const gate = new PolicyGate(new SnapshotStore(approvedFilesDir(storageDir)));
+  ws.setPolicySource((file) => gate.policyText(file));
+  ws.reload({});
+  return gate;
 }
 
 export interface CredentialWatch extends vscode.Disposable {
@@ -114,8 +131,8 @@ class CredentialWatchFeature implements CredentialWatch {
     this.home = d.home ?? os.homedir();
     this.env = d.env ?? process.env;
     this.prompt = d.prompt ?? createPrompt(this.env);
-    this.store = new SnapshotStore(path.join(d.storageDir, 'approved-files'));
-    this.policyGate = new PolicyGate(this.store);
+    this.store = new SnapshotStore(approvedFilesDir(d.storageDir));
+    this.policyGate = d.policyGate ?? new PolicyGate(this.store);
 
     this.disposables.push(
       vscode.workspace.registerTextDocumentContentProvider(MASKED_SCHEME, {
@@ -175,7 +192,16 @@ class CredentialWatchFeature implements CredentialWatch {
       return;
     }
     try {
-      this.store.approve(file, readBytes(file));
+      const bytes = readBytes(file);
+      const c = classifyPath(file, this.d.root, this.specs);
+      if (bytes && c?.kind === 'guard' && c.guard === 'policy' && isLoosening('policy', undefined, bytes.toString('utf8')).loosening) {
+        // A workspace policy seen for the first time that loosens the defaults: the baseline
+        // is no policy, and the file on disk is a loosening a person is asked about once.
+        this.store.approve(file, undefined);
+        this.schedule(file, false);
+        return;
+      }
+      this.store.approve(file, bytes);
     } catch (err) {
       this.d.log.warn(`[credentials] cannot keep a copy of ${labelOf(file, this.d.root, this.home)}: ${String(err)}`);
     }

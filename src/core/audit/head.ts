@@ -6,16 +6,46 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
+import type { AuditKey } from './record';
 
 export interface ChainHead {
   seq: number;
   hash: string;
   /** When the head was last written (ISO 8601). */
   updated?: string;
+  /** Id of the chain key (keyed chains): the head's `mac` is sealed with it. */
+  key?: string;
+  /** The first seq sealed with the key: records from it on must be keyed (no downgrade). */
+  keyedFrom?: number;
+  /** HMAC-SHA256 of seq, hash and keyedFrom with the chain key. */
+  mac?: string;
+}
+
+/** The MAC a keyed head must carry. */
+export function headMac(head: ChainHead, key: AuditKey): string {
+  return crypto.createHmac('sha256', key.secret).update(`twokey-head\0${head.seq}\0${head.hash}\0${head.keyedFrom ?? ''}`).digest('hex');
+}
+
+/** A head sealed with `key`. */
+export function sealHead(head: ChainHead, key: AuditKey | undefined): ChainHead {
+  if (!key) return { seq: head.seq, hash: head.hash, updated: head.updated };
+  const h: ChainHead = { seq: head.seq, hash: head.hash, updated: head.updated, key: key.id, keyedFrom: head.keyedFrom };
+  return { ...h, mac: headMac(h, key) };
+}
+
+/**
+ * Whether a head is trustworthy with `key`: 'ok' when its MAC checks, 'unkeyed' when it
+ * carries none, 'forged' when the MAC is wrong, 'other-key' when it names another key.
+ */
+export function checkHead(head: ChainHead, key: AuditKey | undefined): 'ok' | 'unkeyed' | 'forged' | 'other-key' {
+  if (head.key === undefined && head.mac === undefined) return 'unkeyed';
+  if (!key || head.key !== key.id) return 'other-key';
+  const want = headMac(head, key);
+  return typeof head.mac === 'string' && head.mac.length === want.length && crypto.timingSafeEqual(Buffer.from(head.mac), Buffer.from(want)) ? 'ok' : 'forged';
 }
 
 /** Size of a head file: fixed, so that each update overwrites the last in place. */
-const HEAD_BYTES = 256;
+const HEAD_BYTES = 512;
 
 /** Where the chain head lives. Synchronous: it is read and written while the lock is held. */
 export interface HeadStore {
@@ -45,7 +75,13 @@ export class FileHeadStore implements HeadStore {
     }
     try {
       const v = JSON.parse(text) as Partial<ChainHead>;
-      if (typeof v.seq === 'number' && typeof v.hash === 'string') return { seq: v.seq, hash: v.hash, updated: v.updated };
+      if (typeof v.seq === 'number' && typeof v.hash === 'string') {
+        const h: ChainHead = { seq: v.seq, hash: v.hash, updated: v.updated };
+        if (typeof v.key === 'string') h.key = v.key;
+        if (typeof v.keyedFrom === 'number') h.keyedFrom = v.keyedFrom;
+        if (typeof v.mac === 'string') h.mac = v.mac;
+        return h;
+      }
     } catch {
       /* a damaged head file counts as none */
     }
@@ -58,7 +94,7 @@ export class FileHeadStore implements HeadStore {
    * half a millisecond, on every append). The first head is created by write + rename.
    */
   write(head: ChainHead): void {
-    const text = JSON.stringify({ seq: head.seq, hash: head.hash, updated: head.updated ?? new Date().toISOString() });
+    const text = JSON.stringify({ seq: head.seq, hash: head.hash, updated: head.updated ?? new Date().toISOString(), key: head.key, keyedFrom: head.keyedFrom, mac: head.mac });
     const buf = Buffer.from(text.padEnd(HEAD_BYTES - 1, ' ') + '\n');
     if (buf.length !== HEAD_BYTES) throw new Error('TwoKey: chain head too long');
     let fd: number | undefined;

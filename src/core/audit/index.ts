@@ -8,3 +8,6 @@ export * from './export';
 export { chainFiles, LIVE_FILE } from './files';
 export { FileLock } from './lock';
 export * from './viewModel';
+export * from './key';
+export * from './open';
+export * from './keyring';

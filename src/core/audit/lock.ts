@@ -27,19 +27,26 @@ interface LockInfo {
   at: number;
 }
 
-function readInfo(file: string): { info: LockInfo | undefined; mtimeMs: number } | undefined {
+function readInfo(file: string): { info: LockInfo | undefined; mtimeMs: number; ino: number } | undefined {
   try {
-    const st = fs.statSync(file);
+    const st = fs.lstatSync(file); // a dangling symlink is a lock too (and a stale one)
     let info: LockInfo | undefined;
     try {
-      info = JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;
+      info = st.isFile() ? (JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo) : undefined;
     } catch {
       info = undefined; // being written, or damaged
     }
-    return { info, mtimeMs: st.mtimeMs };
+    return { info, mtimeMs: st.mtimeMs, ino: st.ino };
   } catch {
     return undefined;
   }
+}
+
+/** What identifies one lock file's life: its inode, mtime and content. */
+function signature(file: string): string {
+  const seen = readInfo(file);
+  if (!seen) return '';
+  return `${seen.ino}:${seen.mtimeMs}:${seen.info?.token ?? ''}`;
 }
 
 function alive(pid: number): boolean {
@@ -81,11 +88,21 @@ export class FileLock {
 
   /** Wait for the lock, synchronously (short critical sections only). */
   acquireSync(): void {
-    const deadline = Date.now() + (this.opts.timeoutMs ?? 10_000);
+    let deadline = Date.now() + (this.opts.timeoutMs ?? 10_000);
+    let forced = false;
+    const first = signature(this.file);
     let wait = 0.2;
     const sab = new Int32Array(new SharedArrayBuffer(4));
     while (!this.tryAcquire()) {
-      if (Date.now() > deadline) throw new Error(`TwoKey: timed out waiting for the audit lock ${this.file}`);
+      if (Date.now() > deadline) {
+        // A holder keeps the lock well under a millisecond: the same lock held for the whole
+        // wait is planted or left by a hung process. Break it once rather than drop the
+        // record; a lock that changed hands meanwhile is real contention.
+        if (forced || signature(this.file) !== first) throw new Error(`TwoKey: timed out waiting for the audit lock ${this.file}`);
+        forced = true;
+        this.breakIfStale(true);
+        deadline = Date.now() + 1000;
+      }
       Atomics.wait(sab, 0, 0, wait + Math.random() * wait);
       wait = Math.min(wait * 2, 20);
     }
@@ -94,10 +111,20 @@ export class FileLock {
   /** Wait for the lock without blocking the event loop. */
   async acquire(): Promise<void> {
     if (this.tryAcquire()) return;
-    const deadline = Date.now() + (this.opts.timeoutMs ?? 10_000);
+    let deadline = Date.now() + (this.opts.timeoutMs ?? 10_000);
+    let forced = false;
+    const first = signature(this.file);
     let wait = 0.5;
     while (!this.tryAcquire()) {
-      if (Date.now() > deadline) throw new Error(`TwoKey: timed out waiting for the audit lock ${this.file}`);
+      if (Date.now() > deadline) {
+        // A holder keeps the lock well under a millisecond: the same lock held for the whole
+        // wait is planted or left by a hung process. Break it once rather than drop the
+        // record; a lock that changed hands meanwhile is real contention.
+        if (forced || signature(this.file) !== first) throw new Error(`TwoKey: timed out waiting for the audit lock ${this.file}`);
+        forced = true;
+        this.breakIfStale(true);
+        deadline = Date.now() + 1000;
+      }
       await new Promise((r) => setTimeout(r, wait + Math.random() * wait));
       wait = Math.min(wait * 2, 20);
     }
@@ -126,14 +153,19 @@ export class FileLock {
     return this.token !== undefined;
   }
 
-  private breakIfStale(): void {
+  private breakIfStale(force = false): void {
     const seen = readInfo(this.file);
     if (!seen) return;
     const staleMs = this.opts.staleMs ?? 5_000;
-    const age = Date.now() - (seen.info?.at ?? seen.mtimeMs);
-    const dead = seen.info !== undefined && seen.info.host === HOST && seen.info.pid !== process.pid && !alive(seen.info.pid);
+    // The older of the time written in the lock and its mtime; a time in the future (beyond
+    // clock skew) is not believed: a planted lock must not live forever.
+    const at = typeof seen.info?.at === 'number' && Number.isFinite(seen.info.at) ? Math.min(seen.info.at, seen.mtimeMs) : seen.mtimeMs;
+    const age = Date.now() - at;
+    const future = age < -60_000;
+    const pid = seen.info?.pid;
+    const dead = seen.info !== undefined && seen.info.host === HOST && typeof pid === 'number' && pid > 0 && pid !== process.pid && !alive(pid);
     // A lock without readable content may be mid-write: only age makes it stale.
-    if (!dead && age < staleMs) return;
+    if (!force && !dead && !future && age < staleMs) return;
     const aside = `${this.file}.stale.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
     try {
       fs.renameSync(this.file, aside);
@@ -150,7 +182,7 @@ export class FileLock {
       }
     }
     try {
-      fs.unlinkSync(aside);
+      fs.rmSync(aside, { recursive: true, force: true }); // a planted lock may be a folder
     } catch {
       /* ignore */
     }

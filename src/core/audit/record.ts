@@ -9,7 +9,8 @@ import { canonicalJson } from '../json';
 
 export { canonicalJson };
 
-export type AuditDecision = 'allowed' | 'denied' | 'timed-out' | 'observed';
+/** `tamper`: TwoKey found its own guard or record interfered with (a forged log, a gate switched off). */
+export type AuditDecision = 'allowed' | 'denied' | 'timed-out' | 'observed' | 'tamper';
 export type DecidedBy = 'policy' | 'human' | 'timeout';
 
 export interface AuditRecord {
@@ -34,10 +35,32 @@ export interface AuditRecord {
   session?: string;
   terminal?: string;
   user?: string;
+  /**
+   * Id of the chain key this record is sealed with (see AuditKey). Absent on records written
+   * before the chain was keyed: their `hash` is a plain sha256 anyone can recompute.
+   */
+  key?: string;
   /** `hash` of the record before this one; 64 zeros for the first. */
   prev: string;
-  /** sha256 (hex) of the canonical JSON of this record without `hash` (with `prev`). */
+  /**
+   * Hex of the canonical JSON of this record without `hash` (with `prev` and `key`):
+   * HMAC-SHA256 with the chain key when `key` is set, else plain sha256.
+   */
   hash: string;
+}
+
+/**
+ * The secret a chain is sealed with. Kept outside the workspace (a 0600 file in the state
+ * folder, and in the editor the OS keychain too); `id` names it in records without revealing it.
+ */
+export interface AuditKey {
+  id: string;
+  secret: Buffer;
+}
+
+/** The key object for a secret: its id is a hash of it, so the same secret gets the same id everywhere. */
+export function auditKey(secret: Buffer): AuditKey {
+  return { id: crypto.createHash('sha256').update('twokey-audit-key\0').update(secret).digest('hex').slice(0, 16), secret };
 }
 
 /**
@@ -68,16 +91,25 @@ export const GENESIS = '0'.repeat(64);
 /** Longest command kept in a record; the rest is cut with a note (a heredoc can be huge). */
 export const MAX_COMMAND_CHARS = 16_384;
 
-/** The hash a record must carry: sha256 of its canonical JSON without `hash`. */
-export function computeHash(rec: Omit<AuditRecord, 'hash'> | Record<string, unknown>): string {
+/**
+ * The hash a record must carry: of its canonical JSON without `hash`, HMAC-SHA256 with `key`
+ * when the record names a key (`key` field), else sha256. A keyed record without the key
+ * (or with a key of another id) gets `undefined`: it cannot be checked.
+ */
+export function computeHash(rec: Omit<AuditRecord, 'hash'> | Record<string, unknown>): string;
+export function computeHash(rec: Omit<AuditRecord, 'hash'> | Record<string, unknown>, key: AuditKey | undefined): string | undefined;
+export function computeHash(rec: Omit<AuditRecord, 'hash'> | Record<string, unknown>, key?: AuditKey): string | undefined {
   const { hash: _ignored, ...rest } = rec as Record<string, unknown>;
-  return crypto.createHash('sha256').update(canonicalJson(rest)).digest('hex');
+  const text = canonicalJson(rest);
+  if (rest.key === undefined) return crypto.createHash('sha256').update(text).digest('hex');
+  if (!key || rest.key !== key.id) return undefined;
+  return crypto.createHmac('sha256', key.secret).update(text).digest('hex');
 }
 
 const SOURCES = new Set(['terminal', 'task', 'shim', 'cursor', 'claude-code', 'copilot', 'file-watch', 'cli', 'editor']);
 const ENVIRONMENTS = new Set(['production', 'staging', 'development', 'unknown']);
 const RISKS = new Set(['none', 'low', 'high', 'critical']);
-const DECISIONS = new Set(['allowed', 'denied', 'timed-out', 'observed']);
+const DECISIONS = new Set(['allowed', 'denied', 'timed-out', 'observed', 'tamper']);
 const DECIDERS = new Set(['policy', 'human', 'timeout']);
 
 function str(v: unknown, fallback = ''): string {
@@ -97,7 +129,7 @@ function cut(command: string): string {
  * A record body from what a caller gave: fields in the design's order, unknown values made
  * safe, every string masked. `seq`, `prev` and `hash` are added under the log's lock.
  */
-export function normaliseEntry(e: AuditEntry, now: Date = new Date(), id: string = crypto.randomUUID()): Omit<AuditRecord, 'seq' | 'prev' | 'hash'> {
+export function normaliseEntry(e: AuditEntry, now: Date = new Date(), id: string = crypto.randomUUID()): Omit<AuditRecord, 'seq' | 'prev' | 'hash' | 'key'> {
   const evidence = Array.isArray(e.evidence)
     ? e.evidence.map((ev) => ({
         signal: str(ev?.signal),
@@ -105,7 +137,7 @@ export function normaliseEntry(e: AuditEntry, now: Date = new Date(), id: string
         environment: pick<EnvironmentName>(ev?.environment, ENVIRONMENTS, 'unknown'),
       }))
     : [];
-  const rec: Omit<AuditRecord, 'seq' | 'prev' | 'hash'> = {
+  const rec: Omit<AuditRecord, 'seq' | 'prev' | 'hash' | 'key'> = {
     ts: typeof e.ts === 'string' && !Number.isNaN(Date.parse(e.ts)) ? e.ts : now.toISOString(),
     id,
     source: pick<Source>(e.source, SOURCES, 'terminal'),
@@ -126,9 +158,9 @@ export function normaliseEntry(e: AuditEntry, now: Date = new Date(), id: string
   return rec;
 }
 
-/** Put a body on the chain: the record as written, `hash` last. */
-export function seal(body: Omit<AuditRecord, 'seq' | 'prev' | 'hash'>, seq: number, prev: string): AuditRecord {
+/** Put a body on the chain: the record as written, `key` (when keyed), `prev`, `hash` last. */
+export function seal(body: Omit<AuditRecord, 'seq' | 'prev' | 'hash' | 'key'>, seq: number, prev: string, key?: AuditKey): AuditRecord {
   const { ts, id, ...rest } = body;
-  const unsealed = { ts, seq, id, ...rest, prev } as Omit<AuditRecord, 'hash'>;
-  return { ...unsealed, hash: computeHash(unsealed) };
+  const unsealed = (key ? { ts, seq, id, ...rest, key: key.id, prev } : { ts, seq, id, ...rest, prev }) as Omit<AuditRecord, 'hash'>;
+  return { ...unsealed, hash: computeHash(unsealed, key)! };
 }

@@ -5,8 +5,8 @@
  */
 import * as path from 'node:path';
 import { chainFiles, linesForward, LIVE_FILE } from './files';
-import { computeHash, GENESIS } from './record';
-import type { ChainHead } from './head';
+import { computeHash, GENESIS, type AuditKey } from './record';
+import { checkHead, type ChainHead } from './head';
 
 export interface BrokenAt {
   /** Full path of the file. */
@@ -29,6 +29,11 @@ export interface VerifyResult {
   head?: ChainHead;
   /** Things that are not a break but limit what could be checked. */
   warnings: string[];
+  /** Records sealed with the chain key (HMAC) and plain-hashed ones (written before keying). */
+  keyed?: number;
+  unkeyed?: number;
+  /** No chain head was found although one was required: the end of the log is unchecked. */
+  headMissing?: boolean;
 }
 
 export interface VerifyOptions {
@@ -39,6 +44,15 @@ export interface VerifyOptions {
    * that does not share the head). Default true; false turns it into a warning.
    */
   strictHead?: boolean;
+  /** The chain key: keyed records and the head's MAC are checked with it. */
+  key?: AuditKey;
+  /** A log with records but no head is not OK (the head file was deleted). Default false. */
+  requireHead?: boolean;
+  /**
+   * Verify exactly these files (in order) instead of the folder's chain. When the first
+   * record is not seq 1 its start is taken as given (with a warning).
+   */
+  files?: string[];
 }
 
 interface Loc {
@@ -50,12 +64,35 @@ interface Loc {
 const short = (h: string) => `${h.slice(0, 12)}…`;
 
 export function verifyChain(dir: string, opts: VerifyOptions = {}): VerifyResult {
-  const files = chainFiles(dir);
+  const files = opts.files ?? chainFiles(dir);
   const head = opts.head;
+  const key = opts.key;
   const warnings: string[] = [];
-  const live = path.join(dir, LIVE_FILE);
+  const live = opts.files ? files[files.length - 1] ?? path.join(dir, LIVE_FILE) : path.join(dir, LIVE_FILE);
+  let keyed = 0;
+  let unkeyed = 0;
   const base = { files, head, warnings };
   if (!head) warnings.push('no chain head is kept outside the workspace for this log: removing records from its end cannot be detected');
+  if (head) {
+    const state = checkHead(head, key);
+    if (state === 'forged' || (state === 'other-key' && key)) {
+      return {
+        ...base,
+        ok: false,
+        records: 0,
+        firstBroken: {
+          file: live,
+          line: 1,
+          seq: head.seq,
+          reason:
+            state === 'forged'
+              ? 'the chain head kept outside the workspace was forged (its MAC does not match the chain key)'
+              : `the chain head kept outside the workspace is sealed with another key (${head.key}) than this chain's (${key!.id})`,
+        },
+      };
+    }
+    if (state === 'other-key') warnings.push('the chain head is sealed with a key that is not available here: its MAC was not checked');
+  }
 
   if (files.length === 0) {
     if (head && head.seq > 0) {
@@ -81,7 +118,8 @@ export function verifyChain(dir: string, opts: VerifyOptions = {}): VerifyResult
   // record that does not chain to the one before (that one rewritten, or this one replaced).
   let pending: { kind: 'jump' | 'link'; loc: Loc; expected: number; hash: string; before?: Loc; prevHash: string; ownPrev: string } | undefined;
 
-  const broken = (b: BrokenAt): VerifyResult => ({ ...base, ok: false, records, firstBroken: b });
+  const broken = (b: BrokenAt): VerifyResult => ({ ...base, ok: false, records, firstBroken: b, keyed, unkeyed });
+  let started = !opts.files;
   const settlePending = (next: { seq: number; prev: string } | undefined): VerifyResult => {
     const p = pending!;
     if (p.kind === 'link') {
@@ -133,8 +171,32 @@ export function verifyChain(dir: string, opts: VerifyOptions = {}): VerifyResult
       const seq = rec.seq;
       if (pending) return settlePending({ seq, prev: rec.prev });
       const loc: Loc = { file, line, seq };
-      if (computeHash(rec) !== rec.hash) {
-        return broken({ ...loc, reason: 'the record was changed after it was written (its hash does not match its content)' });
+      if (!started) {
+        started = true;
+        if (seq !== 1) {
+          warnings.push(`${path.basename(file)} starts at seq ${seq}: the records before it are not in the files given and were not checked`);
+          expectedSeq = seq;
+          expectedPrev = rec.prev;
+        }
+      }
+      if (rec.key !== undefined) {
+        if (typeof rec.key !== 'string') return broken({ ...loc, reason: 'not an audit record (key is not a key id)' });
+        if (!key) return broken({ ...loc, reason: `the record is sealed with the chain key ${rec.key}, which is not available here: it cannot be checked (give the key with --key)` });
+        if (rec.key !== key.id) {
+          return broken({ ...loc, reason: `the record is sealed with another key (${rec.key}) than this chain's (${key.id}): it was not written by a TwoKey holding this chain's key` });
+        }
+        if (computeHash(rec, key) !== rec.hash) {
+          return broken({ ...loc, reason: "the record's seal does not match its content: it was changed, or written without the chain key (forged)" });
+        }
+        keyed++;
+      } else {
+        if (computeHash(rec) !== rec.hash) {
+          return broken({ ...loc, reason: 'the record was changed after it was written (its hash does not match its content)' });
+        }
+        if (keyed > 0 || (head?.keyedFrom !== undefined && seq >= head.keyedFrom)) {
+          return broken({ ...loc, reason: 'an unsealed record where the chain is keyed: written without the chain key (forged, or a downgrade)' });
+        }
+        unkeyed++;
       }
       if (rec.prev !== expectedPrev || seq !== expectedSeq) {
         if (prevLoc && twoBack !== undefined && rec.prev === twoBack) {
@@ -168,6 +230,22 @@ export function verifyChain(dir: string, opts: VerifyOptions = {}): VerifyResult
   if (pending) return settlePending(undefined);
 
   const lastSeq = expectedSeq - 1;
+  if (!head && opts.requireHead && records > 0) {
+    return {
+      ...base,
+      ok: false,
+      records,
+      keyed,
+      unkeyed,
+      headMissing: true,
+      firstBroken: {
+        file: lastLoc.file,
+        line: lastLoc.line + 1,
+        seq: lastSeq + 1,
+        reason: 'the chain head kept outside the workspace is missing (deleted?): records removed from the end of the log cannot be detected, so the log is not verified',
+      },
+    };
+  }
   if (head) {
     if (head.seq > lastSeq) {
       const liveGone = !files.includes(live);
@@ -184,5 +262,5 @@ export function verifyChain(dir: string, opts: VerifyOptions = {}): VerifyResult
       warnings.push(msg);
     }
   }
-  return { ...base, ok: true, records };
+  return { ...base, ok: true, records, keyed, unkeyed };
 }

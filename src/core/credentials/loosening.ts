@@ -11,7 +11,8 @@ import { parsePolicyLayer } from '../policy/parse';
 import type { OverrideDecision, PolicyInput, RuleOverride } from '../policy/types';
 import { canonicalJson } from '../json';
 
-export type GuardKind = 'policy' | 'cursor-hooks' | 'claude-settings' | 'copilot-hooks' | 'vscode-settings' | 'twokey-state';
+/** `agent-settings`: another agent's hook or approval file from the guard path registry, whose format is not read: any change asks. */
+export type GuardKind = 'policy' | 'cursor-hooks' | 'claude-settings' | 'copilot-hooks' | 'vscode-settings' | 'twokey-state' | 'agent-settings';
 
 export interface Loosening {
   loosening: boolean;
@@ -68,6 +69,8 @@ export function isLoosening(kind: GuardKind, before: string | undefined, after: 
       return settingsLoosening(before, after);
     case 'twokey-state':
       return { loosening: false, reasons: [] };
+    case 'agent-settings':
+      return { loosening: true, reasons: ["an agent's hook or approval settings changed, and TwoKey cannot tell whether the change loosens them"] };
   }
 }
 

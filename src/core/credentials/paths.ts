@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { Minimatch } from 'minimatch';
 import { guardKindOf, type GuardKind } from './loosening';
+import { GUARD_PATHS, guardPathOf } from '../guardPaths';
 
 export interface WatchSpec {
   base: string;
@@ -34,7 +35,8 @@ export const WORKSPACE_CREDENTIAL_GLOBS: readonly string[] = [
   '**/*.kubeconfig',
 ];
 
-export const GUARD_GLOBS: readonly string[] = ['.twokey/**', '.cursor/hooks.json', '.claude/settings*.json', '.github/hooks/*.json', '.vscode/settings.json'];
+/** Guard files in a workspace, from the guard path registry (the registry's own folder entries aside). */
+export const GUARD_GLOBS: readonly string[] = [...new Set(GUARD_PATHS.filter((e) => e.in === 'any' && e.glob.includes('/') && !e.glob.startsWith('.twokey/')).map((e) => e.glob)), '.twokey/**'];
 
 /** Files in the home folder (resolved from `home`, which tests set). */
 export function homeCredentialFiles(home: string, env: Record<string, string | undefined> = {}): WatchSpec[] {
@@ -101,6 +103,8 @@ export function classifyPath(file: string, root: string | undefined, specs: read
       const posix = rel.split(path.sep).join('/');
       const g = guardKindOf(posix);
       if (g) return { kind: 'guard', guard: g, rel: posix };
+      // Any other guard file of the registry (resolved on real paths: a symlink into a guard folder too).
+      if (guardPathOf(file, { roots: [root], cwd: root })?.kind === 'guard' && !posix.startsWith('.twokey/')) return { kind: 'guard', guard: 'agent-settings', rel: posix };
       if (SKIP.test(posix)) return undefined;
     }
   }

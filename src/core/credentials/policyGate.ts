@@ -15,26 +15,27 @@ export class PolicyGate {
 
   constructor(private readonly store: SnapshotStore) {}
 
-  /** Called (once per new pending file) when a loosening is found at load time. */
+  /** Called (once per new pending file) when a loosening is found at load time; also at once for files already pending. */
   onPending(fn: (file: string) => void): void {
     this.listener = fn;
+    for (const f of this.pending) fn(f);
   }
 
   /**
-   * The text to load for `file`, or undefined to read the disk as usual. Undefined when
-   * nothing was approved yet (first start: the file on disk becomes the baseline elsewhere)
-   * or when the disk text does not loosen the approved one.
+   * The text to load for `file`, or undefined to read the disk as usual. Undefined when the
+   * disk text does not loosen the approved one. A policy seen for the first time (nothing
+   * approved yet) is measured against no policy at all: one that loosens the defaults waits
+   * for a person like any later loosening.
    */
   policyText(file: string): string | undefined {
     const approved = this.store.lastApproved(file);
-    if (!approved) return undefined;
     let disk: string | undefined;
     try {
       disk = fs.readFileSync(file, 'utf8');
     } catch {
       disk = undefined;
     }
-    const was = approved.exists ? approved.content.toString('utf8') : undefined;
+    const was = approved?.exists ? approved.content.toString('utf8') : undefined;
     if (disk === was) {
       this.pending.delete(file);
       return undefined;

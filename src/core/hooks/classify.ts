@@ -12,6 +12,7 @@ import { maskSecrets } from '../redact';
 import { makePolicyOverrides } from '../policy/overrides';
 import type { Policy } from '../policy/types';
 import type { AgentCall, CallKind } from './types';
+import { guardPathOf } from '../guardPaths';
 
 export interface CallClassifierDeps {
   /** The engine's check (with the policy and resolver): shell commands, and shell-running MCP tools. */
@@ -65,20 +66,17 @@ function relUnder(file: string, dir: string | undefined): string | undefined {
 /** True for files that hold credentials: `.env*` (not `.env.example`), keys, kubeconfig, cloud credentials. */
 export function isCredentialFile(file: string, home?: string): boolean {
   if (secretByName(path.basename(file))) return true;
+  if (guardPathOf(file, { home })?.kind === 'secret') return true; // TwoKey's audit chain key
   const rel = relUnder(file, home);
   return rel !== undefined && secretByPlace(rel);
 }
 
 /** What a guard file is, or undefined: TwoKey's own files and the agents' hook files. */
 export function guardFileKind(file: string, roots: string[], home?: string): 'audit' | 'guard' | undefined {
-  const f = file.split(path.sep).join('/');
-  if (/\/\.twokey\/audit[^/]*$/.test(f) || /\/\.twokey\/audit\.lock/.test(f)) return 'audit';
-  if (/\/\.twokey\//.test(f)) return 'guard';
-  const rels = [...roots.map((r) => relUnder(file, r)), relUnder(file, home)].filter((r): r is string => r !== undefined);
-  for (const rel of rels) {
-    if (rel === '.cursor/hooks.json' || /^\.claude\/settings(?:\.local)?\.json$/.test(rel) || /^\.github\/hooks\//.test(rel)) return 'guard';
-  }
-  return undefined;
+  // The guard path registry (src/core/guardPaths.ts): the audit log, the state folder and
+  // its chain key count as the audit log; policy and hook settings as guard files.
+  const m = guardPathOf(file, { roots, home, cwd: roots[0] });
+  return m ? (m.kind === 'guard' ? 'guard' : 'audit') : undefined;
 }
 
 function shown(file: string, roots: string[], home?: string): string {

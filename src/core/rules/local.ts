@@ -7,6 +7,7 @@ import type { RuleHit } from '../types';
 import { DYN, type SimpleCommand, type Word } from '../shell/model';
 import { deviceWrite } from './filesystem';
 import { display, hit, positionals, type Rule, type RuleContext } from './util';
+import { guardPathOf, type GuardPathMatch } from '../guardPaths';
 
 /** Paths a command writes, moves over or deletes (not what it reads). */
 export function writtenPaths(c: SimpleCommand): Word[] {
@@ -67,7 +68,6 @@ const SECRET_NAME = /(?:^|_)(?:TOKEN|SECRET|SECRETS|PASSWORD|PASSWD|PASS|API_KEY
 const SWITCH_NAME = /^(?:AWS_PROFILE|AWS_DEFAULT_PROFILE|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN|KUBECONFIG|KUBECONTEXT|KUBE_CONTEXT|CLOUDSDK_CORE_PROJECT|CLOUDSDK_ACTIVE_CONFIG_NAME|GOOGLE_CLOUD_PROJECT|GCLOUD_PROJECT|GOOGLE_APPLICATION_CREDENTIALS|AZURE_SUBSCRIPTION_ID|ARM_SUBSCRIPTION_ID|ARM_CLIENT_SECRET|RAILWAY_ENVIRONMENT|RAILWAY_TOKEN|RAILWAY_API_TOKEN|VERCEL_TOKEN|FLY_API_TOKEN|HEROKU_API_KEY|TF_WORKSPACE|DOCKER_HOST|DOCKER_CONTEXT|PGHOST|PGDATABASE|PGPASSWORD|MYSQL_HOST|MYSQL_PWD|MONGODB_URI|MONGO_URL|REDIS_URL|DATABASE_URL|DIRECT_URL|SUPABASE_DB_URL|NEON_API_KEY|PULUMI_ACCESS_TOKEN|DIGITALOCEAN_ACCESS_TOKEN|CLOUDFLARE_API_TOKEN|GITHUB_TOKEN|GH_TOKEN|NPM_TOKEN|OPENAI_API_KEY|ANTHROPIC_API_KEY)$/;
 const ENV_NAME = /^(?:NODE_ENV|RAILS_ENV|RACK_ENV|APP_ENV|ENV|ENVIRONMENT|STAGE|DEPLOY_ENV|FLASK_ENV|DJANGO_SETTINGS_MODULE|MIX_ENV|ASPNETCORE_ENVIRONMENT|SPRING_PROFILES_ACTIVE)$/;
 
-const GUARD = /(?:^|\/)\.twokey(?:\/|$)|(?:^|\/)\.claude\/(?:settings(?:\.local)?\.json|hooks)|(?:^|\/)\.cursor\/hooks(?:\.json|\/)|(?:^|\/)\.codex\/(?:config\.toml|hooks)|(?:^|\/)\.gemini\/settings\.json|(?:^|\/)\.github\/hooks\/|(?:^|\/)\.config\/twokey(?:\/|$)|(?:^|\/)\.copilot\/(?:config|hooks)|(?:^|\/)\.windsurf\/hooks|(?:^|\/)\.amazonq\/.*hooks|(?:^|\/)\.kiro\/hooks/;
 
 function envFileHits(c: SimpleCommand, paths: Word[]): RuleHit[] {
   const envTargets = paths.filter((p) => ENV_FILE.test(base(p.value)) || /(?:^|\/)\.env(?:\.[\w.-]+)?$/.test(p.value));
@@ -139,13 +139,20 @@ function agentHits(c: SimpleCommand): RuleHit[] {
   return [hit('agent.approvals-disabled', 'agent', 'high', `${c.name} ${bad.join(' ')} starts an agent that runs commands without asking anyone`, [c.name])];
 }
 
-function guardHits(c: SimpleCommand, paths: Word[]): RuleHit[] {
+function guardHits(c: SimpleCommand, paths: Word[], ctx: RuleContext = {}): RuleHit[] {
   const hits: RuleHit[] = [];
-  const g = paths.filter((p) => GUARD.test(p.value));
+  // The guard path registry, on what each path really names (cwd after `cd`, globs, symlinks).
+  const where = { cwd: c.cwd && c.cwd !== DYN ? c.cwd : ctx.cwd, roots: [ctx.workspaceRoot], home: ctx.home ?? ctx.env?.HOME, env: ctx.env };
+  const recursive = c.name === 'mv' || c.args.some((a) => /^-[a-zA-Z]*[rR]/.test(a.value) || a.value === '--recursive');
+  const g = paths
+    .filter((p) => !p.value.includes(DYN))
+    .map((p) => ({ p, m: guardPathOf(p.value, where, { recursive }) }))
+    .filter((x): x is { p: Word; m: GuardPathMatch } => x.m !== undefined);
   if (g.length) {
-    const names = g.map((p) => display(p.value));
-    const audit = names.some((n) => /audit/.test(n));
-    hits.push(hit('guard.policy-edit', 'guard-config', audit ? 'critical' : 'high', `${c.name} changes ${names.join(', ')}, which is TwoKey's ${audit ? 'audit log' : 'policy or an agent hook file'}; only a person should change it`, names));
+    const names = g.map(({ p, m }) => display(p.value) + (m.path.endsWith(p.value.replace(/^\.\//, '')) ? '' : ` (${m.contains ? 'holds' : 'is'} ${m.label})`));
+    const audit = g.some(({ m }) => m.kind !== 'guard');
+    const what = audit ? [...new Set(g.filter(({ m }) => m.kind !== 'guard').map(({ m }) => m.label))].join(' and ') : 'policy or an agent hook file';
+    hits.push(hit('guard.policy-edit', 'guard-config', audit ? 'critical' : 'high', `${c.name} changes ${names.join(', ')}, which is ${audit ? what : `TwoKey's ${what}`}; only a person should change it`, names));
   }
   if (c.name === 'code' || c.name === 'code-insiders' || c.name === 'cursor' || c.name === 'codium') {
     const i = c.args.findIndex((a) => a.value === '--uninstall-extension' || a.value === '--disable-extension');
@@ -204,9 +211,9 @@ export const localRule: Rule = (c, ctx) => {
   const paths = writtenPaths(c);
   const hits: RuleHit[] = [];
   if (paths.length) {
-    hits.push(...envFileHits(c, paths), ...guardHits(c, paths), ...sshHits(c, paths, ctx));
+    hits.push(...envFileHits(c, paths), ...guardHits(c, paths, ctx), ...sshHits(c, paths, ctx));
   } else {
-    hits.push(...guardHits(c, paths));
+    hits.push(...guardHits(c, paths, ctx));
     if (c.name === 'ssh-keygen') hits.push(...sshHits(c, paths, ctx));
   }
   const dev = deviceWrite(c);
