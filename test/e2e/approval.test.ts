@@ -90,6 +90,7 @@ for (const version of VERSIONS) {
       assert.match(text, /work\/notes\.md/);
       assert.match(text, /untracked/i);
       assert.ok(!text.includes(ws + '/'), 'paths in the modal are workspace-relative');
+      assert.match(text, /From: terminal 'bash'/, "the terminal's own name, not the gate helper's process");
       // The panel beside it, opened without a click.
       await previewTab(page).waitFor({ state: 'visible', timeout: 15_000 });
       const panel = await waitForPreviewText(page, /idea\.ts/);
@@ -110,6 +111,8 @@ for (const version of VERSIONS) {
       await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 10_000 });
       await waitUntil('the refusal on record', () => records(ws).some((r) => r.command === 'rm -rf e1' && r.decision === 'denied'));
       assert.ok(fs.existsSync(path.join(ws, 'e1', 'keep.txt')));
+      await waitUntil('a sentence for the person in the refusal', async () =>
+        /refused `rm -rf e1`.*If you meant it, run it again yourself and choose Allow once/.test((await terminalText(page)).replace(/\n/g, '')));
       await previewTab(page).waitFor({ state: 'detached', timeout: 10_000 });
     });
 
