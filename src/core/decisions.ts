@@ -215,6 +215,13 @@ export function environmentLabel(v: Verdict): string {
   return v.environment === 'unknown' ? 'an unknown environment (treated as production)' : v.environment;
 }
 
+/** What the person at the terminal can do about a refusal (the sentence before the agent's). */
+export function personSentence(v: Verdict): string {
+  return v.decision === 'deny'
+    ? 'The policy forbids it: a person can change that in .twokey/policy.json.'
+    : 'If you meant it, run it again yourself and choose Allow once when TwoKey asks.';
+}
+
 /**
  * The one line a gate prints on stderr and an agent reads: it starts with `TwoKey:`, says
  * what was refused, where, by which rule, why it did not run, and not to work around it.
@@ -224,6 +231,6 @@ export function refusal(command: string, v: Verdict, why: string): string {
   const rules = v.rules.length ? v.rules.join(', ') + ', ' : '';
   return (
     `TwoKey: refused \`${cmd}\` in ${environmentLabel(v)} (${rules}${v.risk} risk): ${whatItDoes(v)}. ` +
-    `It did not run because ${why}. Do not retry it or work around it; ask the user to run or approve it.`
+    `It did not run because ${why}. ${personSentence(v)} Do not retry it or work around it; ask the user to run or approve it.`
   );
 }

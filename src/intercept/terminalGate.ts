@@ -2,6 +2,7 @@
  * Puts the shell gate into every new VS Code terminal through the extension's
  * environmentVariableCollection, and answers the gate's requests through the broker.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeShims } from './shims';
@@ -68,6 +69,19 @@ export function shQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * The name a person knows a terminal by. A terminal titled by its foreground process is
+ * called `node` while the gate helper asks; then the shell's own name is used instead.
+ */
+export function terminalName(term: vscode.Terminal | undefined, shellPid: number | undefined): string | undefined {
+  if (!term || term.name !== 'node' || !shellPid) return term?.name;
+  try {
+    return fs.readFileSync(`/proc/${shellPid}/comm`, 'utf8').trim() || term.name;
+  } catch {
+    return term.name;
+  }
+}
+
 /** Finds the terminal whose shell has this pid. */
 export async function terminalForPid(pid: number | undefined): Promise<vscode.Terminal | undefined> {
   if (!pid) return undefined;
@@ -90,7 +104,7 @@ export function gateHandler(
     const term = await terminalForPid(req.shellPid);
     const origin =
       req.source === 'terminal'
-        ? `terminal '${term?.name ?? 'unknown'}'${req.shellPid ? ` (shell pid ${req.shellPid})` : ''}`
+        ? `terminal '${terminalName(term, req.shellPid) ?? 'unknown'}'${req.shellPid ? ` (shell pid ${req.shellPid})` : ''}`
         : req.kind
           ? `${req.source} agent (${req.kind === 'shell' ? 'shell command' : `${req.kind} ${req.tool ?? ''}`.trim()})`
           : req.source;
@@ -112,7 +126,7 @@ export function gateHandler(
       env: req.env,
       source: req.source,
       origin,
-      terminal: term?.name,
+      terminal: terminalName(term, req.shellPid),
       session: req.session,
       workspaceRoot: workspaceRoot(),
       signal,

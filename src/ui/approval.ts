@@ -3,13 +3,24 @@
  * for production and unknown environments and a deadline (no answer means deny).
  * Contract (design.md, "Approval modal"): the message starts with `TwoKey` and names the
  * command, the environment and the reason; buttons `Allow once` and `Deny`; closing denies.
+ *
+ * Safe by default: `Deny` is the modal's first button, so it has the keyboard focus and
+ * Enter denies; Escape, closing and the deadline deny too. VS Code's dialog focuses the
+ * first button that is not the close affordance and always adds one (its own `Cancel` when
+ * none is given), so `Deny` cannot be both: the close affordance is left to VS Code, and
+ * every way of closing (Cancel, Escape, the close button) is a refusal.
+ *
+ * What would be lost is in view while deciding: the modal's detail carries a compact
+ * summary (counts, the first files, uncommitted work, dropped commits) and a panel beside
+ * it the whole preview, filling in as it is counted and closing when the request ends.
  */
 import * as vscode from 'vscode';
 import type { Verdict } from '../core/types';
 import { maskSecrets } from '../core/redact';
-import { environmentLabel, whatItDoes, type Answer, type ApprovalAsk } from '../core/decisions';
-import { computePreview } from '../core/preview';
+import { whatItDoes, type Answer, type ApprovalAsk } from '../core/decisions';
+import { computePreview, type Preview } from '../core/preview';
 import type { PreviewService } from './preview';
+import { compactSummary, workspaceRelative, type PanelFacts } from './previewHtml';
 import { saferAlternatives, type Alternative } from '../core/alternatives';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,8 +28,10 @@ import * as path from 'node:path';
 export type ApprovalRequest = ApprovalAsk;
 
 export const ALLOW_ONCE = 'Allow once';
-export const SHOW_DETAILS = 'Show details';
 export const DENY = 'Deny';
+
+/** How long the modal waits for the preview so that its summary is in the detail. */
+const SUMMARY_WAIT_MS = 1000;
 
 export class ApprovalPrompt {
   private queue: Promise<unknown> = Promise.resolve();
@@ -59,51 +72,69 @@ export class ApprovalPrompt {
     const withdrawn = new Promise<Answer>((resolve) => {
       req.signal?.addEventListener('abort', () => resolve('withdrawn'), { once: true });
     });
+    const requestId = `r${++this.seq}`;
     try {
-      return await Promise.race([this.dialog(req), timeout, withdrawn]);
+      return await Promise.race([this.dialog(req, requestId), timeout, withdrawn]);
     } finally {
       clearTimeout(timer);
+      // Answered, withdrawn or timed out: the panel beside goes with the request.
+      this.previews?.close(requestId);
     }
   }
 
-  private async dialog(req: ApprovalRequest): Promise<Answer> {
+  private async dialog(req: ApprovalRequest, requestId: string): Promise<Answer> {
     const v = req.verdict;
-    const env = environmentLabel(v);
+    const root = req.workspaceRoot;
+    const rel = (s: string) => workspaceRelative(s, root);
     const cmd = oneLine(maskSecrets(req.command), 160);
-    const waiting = this.pending > 1 ? ` (${this.pending - 1} more waiting)` : '';
-    const message = `TwoKey: \`${cmd}\` in ${env} (${v.risk} risk): ${whatItDoes(v)}${waiting}`;
+    const waiting = this.pending > 1 ? ` ${this.pending - 1} more waiting.` : '';
+    const message = `TwoKey: \`${cmd}\` in ${headlineEnvironment(v)}, ${v.risk} risk: ${rel(whatItDoes(v))}.${waiting}`;
     const real = v.evidence.filter((e) => e.signal !== 'none');
-    const evidence = real.length
-      ? real.map((e) => `  ${e.signal} = ${e.value} → ${e.environment}`).join('\n')
-      : '  no signal places this command; unknown counts as production';
-    const detail = [
-      `Risk: ${v.risk} (${v.category})`,
-      `Rules: ${v.rules.join(', ') || 'none'}`,
-      v.targets.length ? `Targets: ${v.targets.join(', ')}` : '',
-      `From: ${req.origin}`,
-      `Environment: ${v.environment}`,
-      evidence,
-      v.typedConfirmation ? `\nAllowing asks you to type "${confirmWord(v)}".` : '',
-    ]
-      .filter(Boolean)
-      .join('\n');
-    const requestId = `r${++this.seq}`;
-    let pick: string | undefined;
-    try {
-      // "Show details" closes a modal like any button: open the preview beside, then ask again.
-      const alternatives = saferAlternatives(req.command, v).filter((a) => a.kind === 'trash' || req.runInstead);
-      for (;;) {
-        const buttons = [ALLOW_ONCE, ...alternatives.map((a) => a.label), ...(this.previews ? [SHOW_DETAILS] : []), DENY];
-        pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
-        const alt = alternatives.find((a) => a.label === pick);
-        if (alt) return { replaced: await carryOut(alt, req) };
-        if (pick !== SHOW_DETAILS || !this.previews) break;
-        const preview = await computePreview(v, { command: req.command, cwd: req.cwd, workspaceRoot: req.workspaceRoot, env: req.env }, { timeLimitMs: 3000 });
-        await this.previews.showPreview(preview, requestId);
-      }
-    } finally {
-      this.previews?.forget(requestId);
+    const evidence = real.map((e) => `${e.signal} = ${rel(e.value)} → ${e.environment}`);
+
+    // The preview starts now; the panel beside shows its progress and then what it found.
+    let preview: Preview | undefined;
+    if (this.previews) {
+      const facts: PanelFacts = {
+        command: maskSecrets(req.command),
+        environment: headlineEnvironment(v),
+        evidence,
+        risk: v.risk,
+        what: whatItDoes(v),
+        origin: req.origin,
+        confirm: v.typedConfirmation ? confirmWord(v) : undefined,
+      };
+      this.previews.show(requestId, facts, root);
+      const computing = computePreview(v, { command: req.command, cwd: req.cwd, workspaceRoot: root, env: req.env }, { timeLimitMs: 3000 })
+        .then((p) => {
+          this.previews?.set(requestId, p);
+          return p;
+        })
+        .catch(() => undefined);
+      let wait: NodeJS.Timeout | undefined;
+      preview = await Promise.race([computing, new Promise<undefined>((r) => (wait = setTimeout(() => r(undefined), SUMMARY_WAIT_MS)))]);
+      clearTimeout(wait);
     }
+    const lost = preview ? compactSummary(preview, root) : this.previews ? ['Still counting: the panel beside fills in as TwoKey counts.'] : [];
+    const detail = [
+      ...(lost.length ? ['What would be lost:', ...lost.map((l) => `  ${l}`), ''] : []),
+      v.targets.length ? `Target: ${v.targets.map(rel).join(', ')}` : '',
+      `Environment: ${v.environment}${evidence.length ? '' : ' (no signal places this command; unknown counts as production)'}`,
+      ...evidence.map((e) => `  ${e}`),
+      `Rules: ${v.rules.join(', ') || 'none'} (${v.category})`,
+      `From: ${req.origin}`,
+      '',
+      v.typedConfirmation ? `Enter, Escape or closing denies. Allow once asks you to type "${confirmWord(v)}".` : 'Enter, Escape or closing denies.',
+    ]
+      .filter((l, i, all) => l !== '' || (i > 0 && all[i - 1] !== ''))
+      .join('\n');
+
+    const alternatives = saferAlternatives(req.command, v).filter((a) => a.kind === 'trash' || req.runInstead);
+    // Deny first: the focused button, so Enter refuses.
+    const buttons = [DENY, ALLOW_ONCE, ...alternatives.map((a) => a.label)];
+    const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
+    const alt = alternatives.find((a) => a.label === pick);
+    if (alt) return { replaced: await carryOut(alt, req) };
     if (pick !== ALLOW_ONCE) return 'deny';
     if (!v.typedConfirmation) return 'allow';
     const word = confirmWord(v);
@@ -115,6 +146,11 @@ export class ApprovalPrompt {
     });
     return typed?.trim() === word ? 'allow' : 'deny';
   }
+}
+
+/** The environment as a headline says it (no parentheses: the risk follows). */
+function headlineEnvironment(v: Verdict): string {
+  return v.environment === 'unknown' ? 'an unknown environment, treated as production' : v.environment;
 }
 
 /** What a person types to confirm: the environment, or the resource the rule names. */

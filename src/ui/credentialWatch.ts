@@ -99,7 +99,7 @@ export function registerCredentialWatch(context: vscode.ExtensionContext, deps: 
     vscode.commands.registerCommand('twokey.elevateTerminal', () => watch.elevate()),
     vscode.commands.registerCommand('twokey.reviewFileChanges', () => watch.review()),
   );
-  if (watch.prompt instanceof TestPrompt) {
+  if (TWOKEY_TEST_BUILD && watch.prompt instanceof TestPrompt) {
     // Only in a host started for tests: lets in-host tests answer the questions.
     const testing = watch.testing();
     context.subscriptions.push(vscode.commands.registerCommand('_twokey.testing.credentials', () => testing));
@@ -497,8 +497,9 @@ class CredentialWatchFeature implements CredentialWatch {
     }
   }
 
-  /** For in-host tests (only registered with TWOKEY_TEST_PROMPTS=1). */
+  /** For in-host tests (only in the test build, registered with TWOKEY_TEST_PROMPTS=1). */
   testing() {
+    if (!TWOKEY_TEST_BUILD) return undefined;
     return {
       prompt: this.prompt as TestPrompt,
       pending: () => (this.prompt as TestPrompt).pending(),

@@ -1,60 +1,75 @@
 /**
- * "Show details": the preview of what a command would destroy, opened beside the modal as
- * a read-only document served by a content provider (scheme `twokey-preview`), keyed by
- * request id. The preview itself is computed in the pure core (src/core/preview).
+ * "What would be lost", in view while deciding: a webview panel opened beside the approval
+ * modal (without taking the keyboard from it), filled in as the preview is computed in the
+ * pure core (src/core/preview), and closed as soon as the request is answered, withdrawn or
+ * timed out. One panel per request id.
  */
+import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import { renderPreview, type Preview } from '../core/preview';
-import { GONE_TEXT, idFromPath, PREVIEW_SCHEME, PreviewStore, previewPath } from '../core/preview/store';
+import type { Preview } from '../core/preview';
+import { previewPanelHtml, type PanelFacts } from './previewHtml';
+import { PREVIEW_TITLE } from './previewTitle';
 
-export { PREVIEW_SCHEME } from '../core/preview/store';
+export const PREVIEW_VIEW_TYPE = 'twokey.preview';
+export { PREVIEW_TITLE };
 
-export class PreviewService implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly store = new PreviewStore();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-  private seq = 0;
+interface Open {
+  panel: vscode.WebviewPanel;
+  facts: PanelFacts;
+  root?: string;
+}
 
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    const id = idFromPath(uri.path);
-    return (id !== undefined && this.store.get(id)) || GONE_TEXT;
+export class PreviewService implements vscode.Disposable {
+  private readonly open = new Map<string, Open>();
+
+  /** Opens the panel for a request, still counting; keeps focus where it is (the modal). */
+  show(requestId: string, facts: PanelFacts, root?: string): void {
+    if (this.open.has(requestId)) return;
+    const panel = vscode.window.createWebviewPanel(
+      PREVIEW_VIEW_TYPE,
+      PREVIEW_TITLE,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: false, enableFindWidget: true, localResourceRoots: [] },
+    );
+    const entry: Open = { panel, facts, root };
+    this.open.set(requestId, entry);
+    panel.onDidDispose(() => {
+      if (this.open.get(requestId) === entry) this.open.delete(requestId);
+    });
+    this.render(entry);
   }
 
-  uriFor(requestId: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: previewPath(requestId) });
+  /** The preview is ready (or as far as it got): the panel shows it. */
+  set(requestId: string, preview: Preview): void {
+    const e = this.open.get(requestId);
+    if (e) this.render(e, preview);
   }
 
-  /** Stores (or replaces) the preview of a request; an open document of it updates. */
-  set(requestId: string, preview: Preview): vscode.Uri {
-    const uri = this.uriFor(requestId);
-    this.store.set(requestId, renderPreview(preview));
-    this.changed.fire(uri);
-    return uri;
+  /** The request is answered or gone: its panel closes. */
+  close(requestId: string): void {
+    const e = this.open.get(requestId);
+    if (!e) return;
+    this.open.delete(requestId);
+    e.panel.dispose();
   }
 
-  /** Forgets a request's preview once it is answered (an open tab then says it is gone). */
-  forget(requestId: string): void {
-    if (this.store.delete(requestId)) this.changed.fire(this.uriFor(requestId));
+  get openCount(): number {
+    return this.open.size;
   }
 
-  /**
-   * Opens the preview beside the active editor, as a preview tab, keeping focus where it
-   * is (the modal keeps the keyboard). Without an id, a fresh one is used.
-   */
-  async showPreview(preview: Preview, requestId = `preview-${++this.seq}`): Promise<void> {
-    const uri = this.set(requestId, preview);
-    const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  private render(e: Open, preview?: Preview): void {
+    const nonce = crypto.randomBytes(16).toString('base64');
+    e.panel.webview.html = previewPanelHtml({ nonce, cspSource: e.panel.webview.cspSource, facts: e.facts, preview, root: e.root });
   }
 
   dispose(): void {
-    this.changed.dispose();
+    for (const id of [...this.open.keys()]) this.close(id);
   }
 }
 
-/** Registers the `twokey-preview` content provider; both are disposed with the extension. */
+/** The preview panels, disposed with the extension. */
 export function registerPreviewProvider(context: vscode.ExtensionContext): PreviewService {
   const service = new PreviewService();
-  context.subscriptions.push(service, vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, service));
+  context.subscriptions.push(service);
   return service;
 }

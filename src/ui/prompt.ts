@@ -1,8 +1,9 @@
 /**
  * The person behind the credential watch and terminal elevation, as a port: the real one
- * shows VS Code modals, pickers and input boxes; the test one (only when the extension host
- * runs with TWOKEY_TEST_PROMPTS=1) queues each question for an in-host test to answer,
- * because the extension-test host refuses modal dialogs.
+ * shows VS Code modals, pickers and input boxes; the test one queues each question for an
+ * in-host test to answer, because the extension-test host refuses modal dialogs. The test
+ * one exists only in the integration tier's build (TWOKEY_TEST_BUILD, scripts/build.mjs
+ * --test) started with TWOKEY_TEST_PROMPTS=1: the packaged extension has no such port.
  */
 import * as vscode from 'vscode';
 
@@ -68,5 +69,6 @@ export class TestPrompt implements Prompt {
 
 /** The test port when the host was started for tests, the real one otherwise. */
 export function createPrompt(env: Record<string, string | undefined> = process.env): Prompt {
-  return env.TWOKEY_TEST_PROMPTS === '1' ? new TestPrompt() : vscodePrompt;
+  if (TWOKEY_TEST_BUILD) return env.TWOKEY_TEST_PROMPTS === '1' ? new TestPrompt() : vscodePrompt;
+  return vscodePrompt;
 }

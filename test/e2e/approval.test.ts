@@ -1,7 +1,9 @@
 /**
- * The second key as a person meets it, in a real VS Code with the packaged VSIX: the preview
- * of what would be lost, typed confirmation, queued requests, the deadline, a pause that
- * expires, and a development delete allowed once and asked again.
+ * The second key as a person meets it, in a real VS Code with the packaged VSIX: Enter,
+ * Escape and closing deny, what would be lost in view without a click (the modal's detail
+ * and the panel beside it, which closes with the answer), typed confirmation, queued
+ * requests, the deadline, a pause that expires, and a development delete allowed once and
+ * asked again.
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +26,7 @@ import {
   waitForDialog,
   waitUntil,
 } from './workbench';
-import { divergedCloneFixture, waitForPreviewText } from './preview';
+import { divergedCloneFixture, previewTab, waitForPreviewText } from './preview';
 
 const DEADLINE_SECONDS = 10;
 
@@ -62,7 +64,7 @@ for (const version of VERSIONS) {
       fs.mkdirSync(path.join(ws, 'work', 'draft'), { recursive: true });
       fs.writeFileSync(path.join(ws, 'work', 'notes.md'), '# not committed\n');
       fs.writeFileSync(path.join(ws, 'work', 'draft', 'idea.ts'), 'export {};\n');
-      for (const d of ['victim', 'q1', 'p1', 'p2', 'd1', 't1']) {
+      for (const d of ['victim', 'q1', 'p1', 'p2', 'd1', 't1', 'e1', 'c1']) {
         fs.mkdirSync(path.join(ws, d), { recursive: true });
         fs.writeFileSync(path.join(ws, d, 'keep.txt'), d);
       }
@@ -80,26 +82,57 @@ for (const version of VERSIONS) {
       await server?.stop();
     });
 
-    it('Show details lists the untracked work a folder delete would lose, then asks again', async () => {
+    it('Enter denies (Deny has the focus); what would be lost is in view with no click; the panel closes after the answer', async () => {
       await typeInTerminal(page, 'rm -rf work');
-      await waitForDialog(page);
-      await clickDialogButton(page, 'Show details');
-      const text = await waitForPreviewText(page, /notes\.md/);
-      assert.match(text, /idea\.ts/);
+      const text = (await waitForDialog(page)).replace(/\s+/g, ' ');
+      // The modal's own detail: counts, a file name, the uncommitted work, relative paths.
+      assert.match(text, /2 files/);
+      assert.match(text, /work\/notes\.md/);
       assert.match(text, /untracked/i);
-      const again = await waitForDialog(page);
-      assert.match(again, /rm -rf work/, 'the modal comes back after the preview opens');
-      await clickDialogButton(page, 'Deny');
-      assert.ok(fs.existsSync(path.join(ws, 'work', 'notes.md')), 'computing the preview deleted nothing');
+      assert.ok(!text.includes(ws + '/'), 'paths in the modal are workspace-relative');
+      assert.match(text, /From: terminal 'bash'/, "the terminal's own name, not the gate helper's process");
+      // The panel beside it, opened without a click.
+      await previewTab(page).waitFor({ state: 'visible', timeout: 15_000 });
+      const panel = await waitForPreviewText(page, /idea\.ts/);
+      assert.match(panel, /untracked/i);
+      await shoot(page, 'approval');
+      assert.equal(await focusedButton(page), 'Deny', 'the keyboard focus is on Deny');
+      await page.keyboard.press('Enter');
+      await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 10_000 });
+      await waitUntil('the refusal on record', () => records(ws).some((r) => r.command === 'rm -rf work' && r.decision === 'denied'));
+      assert.ok(fs.existsSync(path.join(ws, 'work', 'notes.md')), 'Enter deleted nothing');
+      await previewTab(page).waitFor({ state: 'detached', timeout: 10_000 });
     });
 
-    it('Show details lists the commits a force push would drop', async () => {
+    it('Escape denies', async () => {
+      await typeInTerminal(page, 'rm -rf e1');
+      await waitForDialog(page);
+      await page.keyboard.press('Escape');
+      await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 10_000 });
+      await waitUntil('the refusal on record', () => records(ws).some((r) => r.command === 'rm -rf e1' && r.decision === 'denied'));
+      assert.ok(fs.existsSync(path.join(ws, 'e1', 'keep.txt')));
+      await waitUntil('a sentence for the person in the refusal', async () =>
+        /refused `rm -rf e1`.*If you meant it, run it again yourself and choose Allow once/.test((await terminalText(page)).replace(/\n/g, '')));
+      await previewTab(page).waitFor({ state: 'detached', timeout: 10_000 });
+    });
+
+    it('closing the dialog denies, and Deny is the only refusal besides the close VS Code adds', async () => {
+      await typeInTerminal(page, 'rm -rf c1');
+      await waitForDialog(page);
+      const labels = (await page.locator('.monaco-dialog-box .monaco-button').allInnerTexts()).map((l) => l.trim()).filter(Boolean);
+      assert.ok(labels.includes('Deny') && labels.includes('Allow once'), labels.join(', '));
+      assert.ok(!labels.includes('Show details'), 'what would be lost needs no extra button');
+      await page.locator('.monaco-dialog-box .dialog-toolbar .action-label').first().click();
+      await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 10_000 });
+      await waitUntil('the refusal on record', () => records(ws).some((r) => r.command === 'rm -rf c1' && r.decision === 'denied'));
+      assert.ok(fs.existsSync(path.join(ws, 'c1', 'keep.txt')));
+    });
+
+    it('the commits a force push would drop are in the modal', async () => {
       await typeInTerminal(page, 'git push --force origin main');
-      await waitForDialog(page);
-      await clickDialogButton(page, 'Show details');
-      const text = await waitForPreviewText(page, new RegExp(dropped[1]));
-      assert.match(text, new RegExp(dropped[0]));
-      await waitForDialog(page);
+      const text = (await waitForDialog(page)).replace(/\s+/g, ' ');
+      assert.match(text, /2 commits/);
+      assert.match(await waitForPreviewText(page, new RegExp(dropped[1])), new RegExp(dropped[0]));
       await clickDialogButton(page, 'Deny');
     });
 
@@ -204,6 +237,19 @@ for (const version of VERSIONS) {
       await waitUntil('the refusal on the terminal', async () => /TwoKey: refused `rm -rf d1` in development/.test((await terminalText(page)).replace(/\n/g, '')));
     });
   });
+}
+
+/** The label of the focused dialog button. */
+async function focusedButton(page: Page): Promise<string> {
+  return page.evaluate('document.activeElement && document.activeElement.closest(".monaco-dialog-box") ? document.activeElement.textContent.trim() : ""') as Promise<string>;
+}
+
+/** With TWOKEY_SCREENSHOTS set (a folder), the README's pictures are taken again from here. */
+export async function shoot(page: Page, name: string): Promise<void> {
+  const dir = process.env.TWOKEY_SCREENSHOTS;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
 }
 
 async function answerQuickPick(page: Page, label: string): Promise<void> {

@@ -1,11 +1,11 @@
 /**
- * UI test helpers for "Show details" (the preview beside the modal): the fixtures the
- * "Done means" cases need (a folder with untracked files, a clone whose force push drops
- * commits) and reading the preview document from VS Code's DOM.
+ * UI test helpers for what would be lost (in the modal's detail and the panel beside it):
+ * the fixtures the cases need (a folder with untracked files, a clone whose force push
+ * drops commits) and reading the panel from VS Code's DOM.
  *
  *   const repo = divergedCloneFixture(workspace);        // before the workbench opens
  *   await typeInTerminal(page, 'git push --force origin main');
- *   await waitForDialog(page); await clickDialogButton(page, 'Show details');
+ *   const modal = await waitForDialog(page);             // the summary is in its detail
  *   const text = await waitForPreviewText(page, /colleague: add the audit export/);
  */
 import { execFileSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { PREVIEW_FILE } from '../../src/core/preview/store';
+import { PREVIEW_TITLE } from '../../src/ui/previewTitle';
 
 const GIT_ENV = {
   ...process.env,
@@ -84,43 +84,29 @@ export function divergedCloneFixture(dir: string, remoteDir = fs.mkdtempSync(pat
   return { remote: remoteDir, dropped };
 }
 
-/** The tab of the preview document ("What would be lost.md"). */
+/** The tab of the panel beside the modal ("TwoKey: what would be lost"). */
 export function previewTab(page: Page): Locator {
-  return page.locator('.tabs-container .tab', { hasText: PREVIEW_FILE }).first();
-}
-
-/** The editor group showing the preview (opened beside, so usually the second group). */
-function previewEditor(page: Page): Locator {
-  return page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: PREVIEW_FILE }) }).locator('.monaco-editor .view-lines').first();
+  return page.locator('.tabs-container .tab', { hasText: PREVIEW_TITLE }).first();
 }
 
 /**
- * Waits for the preview to be open and its visible text to match `pattern`; returns that
- * text. Monaco renders only the lines on screen: keep assertions to the first screenful
- * (the summary and the first sections), or scroll the editor first.
+ * Waits for the panel beside the modal to show text matching `pattern` (whitespace
+ * collapsed); returns that text. The panel is a webview: its document is a frame of the page.
  */
 export async function waitForPreviewText(page: Page, pattern: RegExp, timeout = 30_000): Promise<string> {
-  await previewTab(page).waitFor({ state: 'visible', timeout });
   const end = Date.now() + timeout;
   let last = '';
   for (;;) {
-    try {
-      // Word wrap splits long lines on screen: match on the text with whitespace collapsed.
-      last = (await previewEditor(page).innerText({ timeout: 2_000 })).replace(/[\s\u00a0]+/g, ' ');
-      if (pattern.test(last)) return last;
-    } catch {
-      /* the editor is still opening */
+    for (const f of page.frames()) {
+      try {
+        if ((await f.locator('#title', { hasText: 'What would be lost' }).count()) === 0) continue;
+        last = (await f.locator('main').innerText({ timeout: 2_000 })).replace(/[\s\u00a0]+/g, ' ');
+        if (pattern.test(last)) return last;
+      } catch {
+        /* a frame that went away or is still loading */
+      }
     }
-    if (Date.now() > end) throw new Error(`the preview never matched ${pattern}; it showed:\n${last}`);
+    if (Date.now() > end) throw new Error(`the panel never matched ${pattern}; it showed:\n${last}`);
     await page.waitForTimeout(250);
   }
-}
-
-/** True when the preview document is read-only (VS Code marks the editor so). */
-export async function previewIsReadOnly(page: Page): Promise<boolean> {
-  const ed = page.locator('.editor-group-container', { has: page.locator('.tab.active', { hasText: PREVIEW_FILE }) }).locator('.monaco-editor').first();
-  const cls = (await ed.getAttribute('class')) ?? '';
-  const ta = ed.locator('textarea').first();
-  const ro = (await ta.count()) ? await ta.getAttribute('readonly') : null;
-  return cls.includes('read-only') || ro !== null;
 }
