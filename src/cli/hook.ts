@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import type { Agent, AgentCall } from '../core/hooks/types';
 import { agentLabel, isAgent, AGENTS } from '../core/hooks/types';
 import { parseHookInput } from '../core/hooks/parse';
-import { formatAnswer, type HookOutcome } from '../core/hooks/format';
+import { formatAnswer, misconfiguredAnswer, type HookOutcome } from '../core/hooks/format';
 import { classifyCall, describeCall, mayMatter, needsShellEngine, type CallClassifierDeps } from '../core/hooks/classify';
 import type { Verdict } from '../core/types';
 
@@ -147,6 +147,7 @@ async function local(call: AgentCall, started: number): Promise<HookOutcome> {
   const { findWorkspaceRoot } = await import('../core/policy');
   const root = findWorkspaceRoot(call.roots[0] ?? call.cwd);
   const { refusal, whatItDoes } = await import('../core/decisions');
+  const { maskSecrets } = await import('../core/redact');
   const v = classifyCall(call, await localDeps(call, root, home));
   const what = describeCall(call, home);
   if (v.decision === 'allow') {
@@ -164,7 +165,7 @@ async function local(call: AgentCall, started: number): Promise<HookOutcome> {
   return {
     decision: 'deny',
     agentMessage: `${refusal(what, v, `no TwoKey window is open for this workspace to ask a person`)} ${how}`,
-    userMessage: `TwoKey stopped ${agentLabel(call.agent)} from running \`${what.slice(0, 160)}\`: ${whatItDoes(v)}. ${how}`,
+    userMessage: `TwoKey stopped ${agentLabel(call.agent)} from running \`${maskSecrets(what).slice(0, 160)}\`: ${whatItDoes(v)}. ${how}`,
   };
 }
 
@@ -182,9 +183,10 @@ export async function runHook(args: string[]): Promise<number> {
   const agent = args[0];
   if (!isAgent(agent)) {
     process.stderr.write(`${agent ? `twokey hook: unknown agent '${agent}'\n` : ''}${USAGE}\n`);
-    // Whatever called us with a wrong name: refuse in the most widely read shape.
-    process.stdout.write(JSON.stringify({ permission: 'deny', user_message: 'TwoKey hook is misconfigured (unknown agent name).', agent_message: 'TwoKey: refused because the TwoKey hook is misconfigured; ask the user to reinstall it with `twokey hooks install`.' }) + '\n');
-    return 2;
+    // Whatever called us with a wrong name: refuse in every agent's shape at once.
+    const a = misconfiguredAnswer();
+    process.stdout.write(a.stdout);
+    return a.exitCode;
   }
   const text = await readStdin(Number(process.env.TWOKEY_HOOK_STDIN_MS) || 5000);
   const parsed = parseHookInput(agent, text, process.cwd());
@@ -194,6 +196,22 @@ export async function runHook(args: string[]): Promise<number> {
   }
   const call = parsed.call;
   try {
+    if (call.kind === 'shell' && call.command === undefined) {
+      // A task named by its label: the command it runs is in .vscode/tasks.json.
+      const { resolveTaskCommand } = await import('../core/hooks/tasks');
+      const { readFileSync } = await import('node:fs');
+      let text: string | undefined;
+      try {
+        text = readFileSync(path.join(call.cwd, '.vscode', 'tasks.json'), 'utf8');
+      } catch {
+        text = undefined;
+      }
+      call.command = resolveTaskCommand(call, text);
+      if (call.command === undefined) {
+        const msg = `TwoKey: refused \`${call.tool}\` because it could not find the task it runs in .vscode/tasks.json, so it cannot check its command. Ask the user to run the task themselves.`;
+        return write(call.agent, { decision: 'deny', agentMessage: msg, userMessage: msg });
+      }
+    }
     if (call.observeOnly) {
       await observe(call, started);
       return write(call.agent, { decision: 'neutral' }, true);

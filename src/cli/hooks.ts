@@ -1,5 +1,5 @@
 /**
- * `twokey hooks install|uninstall|status [--agent cursor|claude-code|copilot|all] [--dry-run] [--cwd DIR]`
+ * `twokey hooks install|uninstall|status [--agent AGENT,…|all] [--dry-run] [--cwd DIR]`
  * Exit: 0 done (status: all installed), 1 status found something missing or changed, 64 usage, 70 failure.
  */
 import * as fs from 'node:fs';
@@ -8,7 +8,8 @@ import type { Agent } from '../core/hooks/types';
 import { hookCommandLine, unifiedDiff, HookFileError, type HookExecutable } from '../core/hooks/install';
 import { agentsFrom, applyInstall, applyUninstall, planInstallAll, planUninstallAll, statusAll } from '../core/hooks/workspaceHooks';
 
-const USAGE = `usage: twokey hooks install|uninstall|status [--agent cursor|claude-code|copilot|all] [--dry-run] [--cwd DIR]
+const USAGE = `usage: twokey hooks install|uninstall|status [--agent AGENT,…|all] [--dry-run] [--cwd DIR]
+  AGENT: cursor, claude-code, copilot, codex, gemini, copilot-cli, windsurf, cline
   install     add TwoKey's hook to each agent's hook file (merged; Cursor entries fail closed)
   uninstall   remove exactly what install added
   status      installed, missing, or changed since install, per agent`;

@@ -12,8 +12,9 @@ commands:
   env [--cwd DIR]           show the environment TwoKey resolves for a folder
   audit verify [FILE]       verify the hash chain of .twokey/audit.jsonl
   audit export --format csv|json [FILE]
-  hook cursor|claude-code|copilot   an agent's pre-execution hook (JSON on stdin)
-  hooks install|uninstall|status [--agent cursor|claude-code|copilot|all] [--dry-run]
+  hook AGENT                an agent's pre-execution hook (JSON on stdin); AGENT is one of
+                            cursor claude-code copilot codex gemini copilot-cli windsurf cline
+  hooks install|uninstall|status|doctor [--agent AGENT,…|all] [--dry-run]
   help                      show this text
 `;
 

@@ -74,7 +74,7 @@ export function computeHash(rec: Omit<AuditRecord, 'hash'> | Record<string, unkn
   return crypto.createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }
 
-const SOURCES = new Set(['terminal', 'task', 'shim', 'cursor', 'claude-code', 'copilot', 'file-watch', 'cli', 'editor']);
+const SOURCES = new Set(['terminal', 'task', 'shim', 'cursor', 'claude-code', 'copilot', 'codex', 'gemini', 'copilot-cli', 'windsurf', 'cline', 'file-watch', 'cli', 'editor']);
 const ENVIRONMENTS = new Set(['production', 'staging', 'development', 'unknown']);
 const RISKS = new Set(['none', 'low', 'high', 'critical']);
 const DECISIONS = new Set(['allowed', 'denied', 'timed-out', 'observed']);

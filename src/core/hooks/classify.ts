@@ -12,6 +12,7 @@ import { maskSecrets } from '../redact';
 import { makePolicyOverrides } from '../policy/overrides';
 import type { Policy } from '../policy/types';
 import type { AgentCall, CallKind } from './types';
+import { isAgent } from './types';
 
 export interface CallClassifierDeps {
   /** The engine's check (with the policy and resolver): shell commands, and shell-running MCP tools. */
@@ -316,7 +317,7 @@ export interface CallFields {
 
 /** Rebuild the call from a broker request (the extension classifies it again with its trusted policy). */
 export function callFromFields(f: CallFields): AgentCall {
-  const agent = f.source === 'cursor' || f.source === 'copilot' ? f.source : 'claude-code';
+  const agent = isAgent(f.source) ? f.source : 'claude-code';
   const kind = f.kind ?? 'shell';
   return {
     agent,
