@@ -23,6 +23,8 @@ const entries = [
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/intercept/gate-client.ts'], outfile: 'dist/gate.js' },
+  // Agents' hooks: the cheap path alone; the slow path is dist/cli.js, loaded when needed.
+  { entryPoints: ['src/cli/hookMain.ts'], outfile: 'dist/hook.js', external: ['vscode', './cli.js'] },
 ];
 
 // The parser's WebAssembly files travel next to the bundles.

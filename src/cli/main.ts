@@ -4,6 +4,9 @@
  */
 // Subcommands load on demand: start-up pays only for the one that runs.
 
+/** The hook's slow path, for the lean hook bundle (dist/hook.js) that loads this one. */
+export { decideCall, observeCall } from './hookSlow';
+
 const USAGE = `usage: twokey <command> [options]
 
 commands:
@@ -29,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'env':
       return (await import('./env')).runEnv(rest);
     case 'hook':
-      return (await import('./hook')).runHook(rest);
+      return (await import('./hook')).runHook(rest, () => import('./hookSlow'));
     case 'hooks':
       return (await import('./hooks')).runHooks(rest);
     case undefined:

@@ -15,7 +15,9 @@ import { AGENTS } from '../../../src/core/hooks/types';
 import { formatAnswer, misconfiguredAnswer } from '../../../src/core/hooks/format';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
+// The lean entry agents run (the launcher picks it); hook-cli.test.ts runs the same payloads through cli.js.
+const CLI = path.join(ROOT, 'dist', 'hook.js');
+const FULL_CLI = path.join(ROOT, 'dist', 'cli.js');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'hooks');
 
 interface Run {
@@ -248,4 +250,27 @@ test('formatAnswer masks every message field for every agent and decision (the o
   assert.equal(j.decision, 'deny');
   assert.equal(j.permissionDecision, 'deny');
   assert.equal(j.cancel, true);
+});
+
+test('dist/hook.js and dist/cli.js give the same answer to every recorded payload', () => {
+  for (const f of fs.readdirSync(FIXTURES).filter((n) => n.endsWith('.json'))) {
+    const agent = ['claude-code', 'copilot-cli', 'cursor', 'copilot', 'codex', 'gemini', 'windsurf', 'cline'].find((a) => f.startsWith(`${a === 'claude-code' ? 'claude' : a}-`));
+    assert.ok(agent, f);
+    const box = sandbox();
+    fs.mkdirSync(path.join(box.ws, '.vscode'));
+    fs.writeFileSync(path.join(box.ws, '.vscode', 'tasks.json'), '{ "tasks": [ { "label": "clean", "type": "shell", "command": "rm -rf victim" } ] }');
+    const input = fs.readFileSync(path.join(FIXTURES, f), 'utf8').split('__WS__').join(box.ws);
+    const lean = spawnSync(process.execPath, [CLI, 'hook', agent], { input, encoding: 'utf8', env: box.env, cwd: box.ws });
+    const full = spawnSync(process.execPath, [FULL_CLI, 'hook', agent], { input, encoding: 'utf8', env: box.env, cwd: box.ws });
+    assert.equal(lean.stdout, full.stdout, f);
+    assert.equal(lean.status, full.status, f);
+  }
+});
+
+test('dist/hook.js hands every other command to the full CLI', () => {
+  const r = spawnSync(process.execPath, [CLI, 'check', '--', 'rm', '-rf', '/'], { encoding: 'utf8' });
+  const f = spawnSync(process.execPath, [FULL_CLI, 'check', '--', 'rm', '-rf', '/'], { encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /^ask \(critical, fs\.rm\.root\)/);
+  assert.equal(r.stdout, f.stdout);
 });

@@ -94,3 +94,15 @@ test('Windows keeps direct paths', () => {
   assert.equal(writeLauncher(os.tmpdir(), { node: 'n', cli: 'c' }, 'win32'), undefined);
   assert.equal(hookCommandLine('cursor', { node: 'C:\\n.exe', cli: 'C:\\c.js', launcher: '/x' }, 'win32'), '"C:\\n.exe" "C:\\c.js" hook cursor');
 });
+
+test('for `hook`, runs the lean hook.js beside the CLI when it is there; other commands run the CLI', () => {
+  const f = fixture();
+  const cli = f.cliOf('0.2.0');
+  fs.writeFileSync(path.join(path.dirname(cli), 'hook.js'), '');
+  const node = f.nodeOf('b1');
+  const launcher = writeLauncher(path.join(f.root, 'state'), { node, cli, electron: true }, 'linux')!;
+  assert.equal(f.run(launcher).out, `b1 1 ${path.join(path.dirname(cli), 'hook.js')} hook claude-code --extra`);
+  const other = spawnSync(launcher, ['check', '--', 'ls'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+  assert.equal(other.stdout.trim(), `b1 1 ${cli} check -- ls`);
+  assert.match(fs.readFileSync(launcher, 'utf8'), new RegExp(`NODE_COMPILE_CACHE='${path.join(f.root, 'state', 'compile-cache')}'`));
+});
