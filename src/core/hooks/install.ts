@@ -66,7 +66,7 @@ export function hookCommandLine(agent: Agent, exe: HookExecutable, platform: str
 /** Is this command one of TwoKey's hooks (for this agent)? */
 export function isTwoKeyCommand(command: unknown, agent?: Agent): boolean {
   if (typeof command !== 'string') return false;
-  if (!/twokey|cli\.js/i.test(command)) return false;
+  if (!/twokey|cli\.js|hook\.js/i.test(command)) return false;
   const m = /\bhook\s+(cursor|claude-code|copilot-cli|copilot|codex|gemini|windsurf|cline)\b/.exec(command);
   return !!m && (!agent || m[1] === agent);
 }

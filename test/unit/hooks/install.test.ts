@@ -207,3 +207,18 @@ test("install refuses to replace someone else's Cline hook script", () => {
   const ws = workspace({ '.clinerules/hooks/PreToolUse': '#!/bin/sh\necho \'{"cancel":false}\'\n' });
   assert.throws(() => planInstallAll(ws, ['cline'], cmd), /someone else's hook script/);
 });
+
+test('detectAgents finds agents by their programs on PATH, their home folders and their editor extensions', async () => {
+  const { detectAgents } = await import('../../../src/core/hooks/detect');
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-detect-'));
+  const bin = path.join(home, 'bin');
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, 'codex'), '');
+  fs.mkdirSync(path.join(home, '.gemini'));
+  fs.mkdirSync(path.join(home, '.vscode-server', 'extensions', 'saoudrizwan.claude-dev-3.36.0'), { recursive: true });
+  const found = detectAgents({ home, pathEnv: `/nonexistent:${bin}`, exists: fs.existsSync, list: (d) => (fs.existsSync(d) ? fs.readdirSync(d) : []) });
+  assert.deepEqual(found.map((f) => f.agent), ['codex', 'gemini', 'cline']);
+  assert.equal(found[0].evidence, path.join(bin, 'codex'));
+  assert.equal(found[1].evidence, '~/.gemini');
+  assert.match(found[2].evidence, /saoudrizwan\.claude-dev-3\.36\.0/);
+});
