@@ -57,7 +57,7 @@ function q(s: string, windows: boolean): string {
 /** The command line an agent runs: absolute Node and CLI paths, so it works outside the editor. */
 export function hookCommandLine(agent: Agent, exe: HookExecutable, platform: string = process.platform): string {
   const win = platform === 'win32';
-  if (exe.launcher && !win) return `${q(exe.launcher, win)} hook ${agent}`;
+  if (exe.launcher && (!win || /\.cmd$/i.test(exe.launcher))) return `${q(exe.launcher, win)} hook ${agent}`;
   const run = `${q(exe.node, win)} ${q(exe.cli, win)} hook ${agent}`;
   if (!exe.electron) return run;
   return win ? `set ELECTRON_RUN_AS_NODE=1&& ${run}` : `ELECTRON_RUN_AS_NODE=1 ${run}`;
