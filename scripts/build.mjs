@@ -29,6 +29,8 @@ const entries = [
   { entryPoints: ['src/extension.ts'], outfile: `${out}/extension.js` },
   { entryPoints: ['src/cli/main.ts'], outfile: `${out}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/intercept/gate-client.ts'], outfile: `${out}/gate.js` },
+  // Agents' hooks: the cheap path alone; the slow path is cli.js, loaded when needed.
+  { entryPoints: ['src/cli/hookMain.ts'], outfile: `${out}/hook.js`, external: ['vscode', './cli.js'] },
 ];
 
 // The parser's WebAssembly files travel next to the bundles.

@@ -20,7 +20,7 @@ import { gateHandler, installGateEnvironment } from './intercept/terminalGate';
 import { TerminalCoverage } from './intercept/terminalCoverage';
 import { commandWords } from './core/grants';
 import { createCallClassifier } from './core/hooks/classify';
-import { registerAgentHooks } from './ui/agentHooks';
+import { doctorFinding, registerAgentHooks } from './ui/agentHooks';
 import { readRecord, statusAll } from './core/hooks/workspaceHooks';
 import { ApprovalPrompt } from './ui/approval';
 import { registerPreviewProvider } from './ui/preview';
@@ -120,7 +120,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   const secret = loadSecret(stateDir);
   const classifyHookCall = createCallClassifier(ws, { home: os.homedir(), workspaceRoot: root, env: process.env });
   const broker = new Broker(socketPath, secret, gateHandler(decisions, root, classifyHookCall, (command, cwd) => commandWords(engine, { command, cwd, env: process.env, home: os.homedir(), source: 'terminal' })), log);
-  registerAgentHooks(context, { workspaceRoot: root, log });
+  registerAgentHooks(context, {
+    workspaceRoot: root,
+    log,
+    onDoctor: () => {
+      try {
+        refreshBadge();
+      } catch {
+        /* the badge is not up yet: it reads the finding when it is */
+      }
+    },
+  });
   await broker.start();
   context.subscriptions.push(broker);
   // Agent hooks run outside this window's terminals: tell them where the broker is.
@@ -284,11 +294,15 @@ function agentHookSurfaces(root: string | undefined): Surface[] {
   if (!root) return [];
   try {
     const installed = readRecord(root).agents;
-    return statusAll(root).map((h) => ({
-      name: `Agent hook (${h.agent})`,
-      state: h.state === 'installed' ? 'on' : installed[h.agent] ? h.state : 'off',
-      detail: h.state === 'installed' ? h.file : installed[h.agent] ? `${h.detail}` : 'not installed: TwoKey: Install Agent Hooks',
-    }));
+    return statusAll(root).map((h): Surface => {
+      const d = doctorFinding(h.agent);
+      if (h.state === 'installed' && d && d.state !== 'ok') return { name: `Agent hook (${h.agent})`, state: 'degraded', detail: `${d.state.replace(/-/g, ' ')}: ${d.detail}` };
+      return {
+        name: `Agent hook (${h.agent})`,
+        state: h.state === 'installed' ? 'on' : installed[h.agent] ? h.state : 'off',
+        detail: h.state === 'installed' ? h.file : installed[h.agent] ? `${h.detail}` : 'not installed: TwoKey: Install Agent Hooks',
+      };
+    });
   } catch {
     return [];
   }

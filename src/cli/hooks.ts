@@ -1,17 +1,41 @@
 /**
- * `twokey hooks install|uninstall|status [--agent cursor|claude-code|copilot|all] [--dry-run] [--cwd DIR]`
+ * `twokey hooks install|uninstall|status|doctor [--agent AGENT,…|all] [--dry-run] [--cwd DIR]`
  * Exit: 0 done (status: all installed), 1 status found something missing or changed, 64 usage, 70 failure.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Agent } from '../core/hooks/types';
 import { hookCommandLine, unifiedDiff, HookFileError, type HookExecutable } from '../core/hooks/install';
 import { agentsFrom, applyInstall, applyUninstall, planInstallAll, planUninstallAll, statusAll } from '../core/hooks/workspaceHooks';
 
-const USAGE = `usage: twokey hooks install|uninstall|status [--agent cursor|claude-code|copilot|all] [--dry-run] [--cwd DIR]
+const USAGE = `usage: twokey hooks install|uninstall|status|doctor [--agent AGENT,…|all] [--dry-run] [--cwd DIR]
+  AGENT: cursor, claude-code, copilot, codex, gemini, copilot-cli, windsurf, cline
   install     add TwoKey's hook to each agent's hook file (merged; Cursor entries fail closed)
   uninstall   remove exactly what install added
-  status      installed, missing, or changed since install, per agent`;
+  status      installed, missing, or changed since install, per agent
+  doctor      run each installed hook as its agent does, with a harmless and a destructive
+              sample call: says which would fail open or block everything (exit 1 if any)`;
+
+/** `install` without --agent: the agents found on this machine (all when none is found). */
+function foundAgents(): Agent[] {
+  const { detectAgents } = require('../core/hooks/detect') as typeof import('../core/hooks/detect');
+  const found = detectAgents({
+    home: os.homedir(),
+    pathEnv: process.env.PATH,
+    exists: fs.existsSync,
+    list: (d) => {
+      try {
+        return fs.readdirSync(d);
+      } catch {
+        return [];
+      }
+    },
+  });
+  for (const f of found) process.stdout.write(`found ${f.agent} (${f.evidence})\n`);
+  if (!found.length) process.stdout.write('no agent found on this machine; installing for all (choose with --agent)\n');
+  return found.length ? found.map((f) => f.agent) : agentsFrom('all');
+}
 
 /** This CLI, as an agent should start it: absolute Node and absolute dist/cli.js. */
 export function selfExecutable(): HookExecutable {
@@ -36,13 +60,13 @@ export async function runHooks(args: string[]): Promise<number> {
       return 64;
     }
   }
-  if (verb !== 'install' && verb !== 'uninstall' && verb !== 'status') {
+  if (verb !== 'install' && verb !== 'uninstall' && verb !== 'status' && verb !== 'doctor') {
     process.stderr.write(`${verb ? `twokey hooks: unknown command '${verb}'\n` : ''}${USAGE}\n`);
     return verb === '--help' || verb === '-h' ? 0 : 64;
   }
   let agents: Agent[];
   try {
-    agents = agentsFrom(agentArg);
+    agents = agentArg || verb !== 'install' ? agentsFrom(agentArg) : foundAgents();
   } catch (e) {
     process.stderr.write(`twokey hooks: ${(e as Error).message}\n`);
     return 64;
@@ -50,6 +74,12 @@ export async function runHooks(args: string[]): Promise<number> {
   const { findWorkspaceRoot } = await import('../core/policy');
   const root = findWorkspaceRoot(path.resolve(cwd));
   try {
+    if (verb === 'doctor') {
+      const { doctor } = await import('../core/hooks/doctor');
+      const results = await doctor(root, agents);
+      for (const r of results) process.stdout.write(`${r.agent.padEnd(12)} ${r.state.padEnd(18)} ${r.detail}${r.command ? `\n${' '.repeat(31)}runs: ${r.command}` : ''}\n`);
+      return results.some((r) => r.state !== 'ok' && r.state !== 'not-installed') ? 1 : 0;
+    }
     if (verb === 'status') {
       const st = statusAll(root, agents);
       for (const s of st) process.stdout.write(`${s.agent.padEnd(12)} ${s.state.padEnd(10)} ${s.detail}\n`);

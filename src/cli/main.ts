@@ -4,6 +4,9 @@
  */
 // Subcommands load on demand: start-up pays only for the one that runs.
 
+/** The hook's slow path, for the lean hook bundle (dist/hook.js) that loads this one. */
+export { decideCall, observeCall } from './hookSlow';
+
 const USAGE = `usage: twokey <command> [options]
 
 commands:
@@ -12,8 +15,9 @@ commands:
   env [--cwd DIR]           show the environment TwoKey resolves for a folder
   audit verify [FILE]       verify the hash chain of .twokey/audit.jsonl
   audit export --format csv|json [FILE]
-  hook cursor|claude-code|copilot   an agent's pre-execution hook (JSON on stdin)
-  hooks install|uninstall|status [--agent cursor|claude-code|copilot|all] [--dry-run]
+  hook AGENT                an agent's pre-execution hook (JSON on stdin); AGENT is one of
+                            cursor claude-code copilot codex gemini copilot-cli windsurf cline
+  hooks install|uninstall|status|doctor [--agent AGENT,…|all] [--dry-run]
   help                      show this text
 `;
 
@@ -28,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'env':
       return (await import('./env')).runEnv(rest);
     case 'hook':
-      return (await import('./hook')).runHook(rest);
+      return (await import('./hook')).runHook(rest, () => import('./hookSlow'));
     case 'hooks':
       return (await import('./hooks')).runHooks(rest);
     case undefined:

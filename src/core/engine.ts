@@ -64,7 +64,11 @@ const RISK_RANK: Record<Risk, number> = { none: 0, low: 1, high: 2, critical: 3 
 const UNKNOWN_ENV: EnvironmentResolution = { environment: 'unknown', evidence: [] };
 
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
-  const parser = await loadBashParser(opts.wasmDir);
+  return createEngineWith(await loadBashParser(opts.wasmDir), opts);
+}
+
+/** The engine with a parser already at hand (or a stand-in: the agents' hooks try plain lines without one). */
+export function createEngineWith(parser: BashParser, opts: EngineOptions = {}): Engine {
   return new DecisionEngine(parser, opts);
 }
 

@@ -40,12 +40,17 @@ export const GUARD_PATHS: readonly GuardPathEntry[] = [
   { glob: '.claude/settings.*.json', kind: 'guard', in: 'any', label: "Claude Code's settings" },
   { glob: '.claude/hooks/**', kind: 'guard', in: 'any', label: "Claude Code's hooks" },
   { glob: '.codex/config.toml', kind: 'guard', in: 'any', label: "Codex's settings" },
+  { glob: '.codex/hooks.json', kind: 'guard', in: 'any', label: "Codex's hooks" },
   { glob: '.codex/hooks/**', kind: 'guard', in: 'any', label: "Codex's hooks" },
   { glob: '.gemini/settings.json', kind: 'guard', in: 'any', label: "Gemini's settings" },
   { glob: '.github/hooks/**', kind: 'guard', in: 'any', label: "Copilot's hooks" },
   { glob: '.copilot/config*', kind: 'guard', in: 'any', label: "Copilot's settings" },
   { glob: '.copilot/hooks/**', kind: 'guard', in: 'any', label: "Copilot's hooks" },
+  { glob: '.windsurf/hooks.json', kind: 'guard', in: 'any', label: "Windsurf's hooks" },
   { glob: '.windsurf/hooks/**', kind: 'guard', in: 'any', label: "Windsurf's hooks" },
+  { glob: '.codeium/windsurf/hooks.json', kind: 'guard', in: 'any', label: "Windsurf's hooks" },
+  { glob: '.clinerules/hooks/**', kind: 'guard', in: 'any', label: "Cline's hooks" },
+  { glob: 'Documents/Cline/Hooks/**', kind: 'guard', in: 'home', label: "Cline's hooks" },
   { glob: '.amazonq/**/*hooks*', kind: 'guard', in: 'any', label: "Amazon Q's hooks" },
   { glob: '.kiro/hooks/**', kind: 'guard', in: 'any', label: "Kiro's hooks" },
   { glob: '.vscode/settings.json', kind: 'guard', in: 'any', label: "the editor's workspace settings" },
@@ -61,7 +66,7 @@ export const GUARD_PATHS: readonly GuardPathEntry[] = [
  * prefilter before the full check (a gate's first look). A glob or a symlink can hide the
  * name: a prefilter must also let through any line with a glob character or a `cd`.
  */
-export const GUARD_PATH_WORDS: readonly string[] = ['.twokey', 'twokey', 'hooks.json', '.claude', '.cursor', '.codex', '.gemini', '.github/hooks', '.copilot', '.windsurf', '.amazonq', '.kiro', '.vscode/settings', '.local/state'];
+export const GUARD_PATH_WORDS: readonly string[] = ['.twokey', 'twokey', 'hooks.json', '.claude', '.cursor', '.codex', '.gemini', '.github/hooks', '.copilot', '.windsurf', '.codeium', '.clinerules', 'Cline/Hooks', '.amazonq', '.kiro', '.vscode/settings', '.local/state'];
 
 export interface GuardPathContext {
   /** The directory the path is relative to. */

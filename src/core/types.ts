@@ -25,7 +25,7 @@ export type Category =
 
 /** Where a request came from (audit `source`). */
 /** `editor`: a person acting in TwoKey's own UI (pause, policy approval). */
-export type Source = 'terminal' | 'task' | 'shim' | 'cursor' | 'claude-code' | 'copilot' | 'file-watch' | 'cli' | 'editor';
+export type Source = 'terminal' | 'task' | 'shim' | 'cursor' | 'claude-code' | 'copilot' | 'codex' | 'gemini' | 'copilot-cli' | 'windsurf' | 'cline' | 'file-watch' | 'cli' | 'editor';
 
 /** One piece of evidence for an environment: which file, variable or config said so. */
 export interface Evidence {

@@ -4,8 +4,12 @@
  * terminal approval list: add TwoKey's "always ask" rules, and warn when a setting loosens them.
  * The planning is in src/core/hooks (no `vscode`); this file only shows and asks.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { detectAgents } from '../core/hooks/detect';
+import { doctor, type DoctorResult } from '../core/hooks/doctor';
 import type { Agent } from '../core/hooks/types';
 import { AGENTS, agentLabel } from '../core/hooks/types';
 import { hookCommandLine, HookFileError, type HookExecutable } from '../core/hooks/install';
@@ -17,9 +21,17 @@ import { AUTO_APPROVE_SETTING, GLOBAL_AUTO_APPROVE_SETTINGS, findLoosening, merg
 export interface AgentHooksDeps {
   workspaceRoot: () => string | undefined;
   log: { info(msg: string): void; warn(msg: string): void };
+  /** The doctor's finding for the badge: undefined when every installed hook works. */
+  onDoctor?: (problem: string | undefined) => void;
 }
 
 const SCHEME = 'twokey-hooks';
+
+/** The doctor's last finding per agent (for the badge). */
+const findings = new Map<Agent, DoctorResult>();
+export function doctorFinding(agent: Agent): DoctorResult | undefined {
+  return findings.get(agent);
+}
 const RULES_ADDED_KEY = 'twokey.copilotRulesAdded';
 
 /** Read-only documents holding proposed file contents, for the right side of vscode.diff. */
@@ -48,10 +60,33 @@ function executable(context: vscode.ExtensionContext): HookExecutable {
   return { ...exe, launcher: writeLauncher(defaultStateDir(), exe) };
 }
 
-async function pickAgents(root: string, title: string): Promise<Agent[] | undefined> {
+function listDir(d: string): string[] {
+  try {
+    return fs.readdirSync(d);
+  } catch {
+    return [];
+  }
+}
+
+/** The agents found on this machine (detect.ts), with what showed each. */
+function found(): Map<Agent, string> {
+  return new Map(detectAgents({ home: os.homedir(), pathEnv: process.env.PATH, exists: fs.existsSync, list: listDir }).map((f) => [f.agent, f.evidence]));
+}
+
+async function pickAgents(root: string, title: string, install: boolean): Promise<Agent[] | undefined> {
   const states = new Map(statusAll(root).map((s) => [s.agent, s]));
+  const here = found();
+  // Installing: the agents found on the machine (and those already hooked) first and picked.
+  const chosen = (a: Agent) => !install || here.has(a) || states.get(a)?.state !== 'missing' || a === 'copilot';
+  const order = install ? [...AGENTS].sort((a, b) => Number(chosen(b)) - Number(chosen(a))) : [...AGENTS];
   const picks = await vscode.window.showQuickPick(
-    AGENTS.map((a) => ({ label: agentLabel(a), description: states.get(a)?.state, detail: states.get(a)?.detail, agent: a, picked: true })),
+    order.map((a) => ({
+      label: agentLabel(a),
+      description: [states.get(a)?.state, here.has(a) ? `found: ${here.get(a)}` : undefined].filter(Boolean).join(' · '),
+      detail: states.get(a)?.detail,
+      agent: a,
+      picked: chosen(a),
+    })),
     { title, canPickMany: true, ignoreFocusOut: true },
   );
   return picks?.length ? picks.map((p) => p.agent) : undefined;
@@ -72,6 +107,29 @@ export function registerAgentHooks(context: vscode.ExtensionContext, deps: Agent
   const content = new ProposedContent();
   // Hooks installed earlier run the launcher: point it at this editor and this TwoKey now.
   executable(context);
+  // Then check that every installed hook still works through the agent's real entry (this
+  // start may follow an update of the editor or of TwoKey).
+  const runDoctor = async (tell: boolean): Promise<DoctorResult[]> => {
+    const root = deps.workspaceRoot();
+    if (!root) return [];
+    const results = (await doctor(root, AGENTS)).filter((r) => r.state !== 'not-installed');
+    findings.clear();
+    for (const r of results) findings.set(r.agent, r);
+    const bad = results.filter((r) => r.state !== 'ok');
+    for (const r of results) deps.log[r.state === 'ok' ? 'info' : 'warn'](`[hooks] doctor ${r.agent}: ${r.state}: ${r.detail}`);
+    deps.onDoctor?.(bad.length ? `${bad.map((r) => `${agentLabel(r.agent)} ${r.state.replace(/-/g, ' ')}`).join(', ')}` : undefined);
+    if (bad.length) {
+      void vscode.window
+        .showWarningMessage(`TwoKey: ${bad.map((r) => `${agentLabel(r.agent)}'s hook ${r.state === 'fails-open' ? 'would let destructive calls run' : r.state === 'removed' ? 'was removed' : 'blocks every call'}`).join('; ')}.`, 'Reinstall Hooks')
+        .then((pick) => {
+          if (pick) void vscode.commands.executeCommand('twokey.installAgentHooks');
+        });
+    } else if (tell) {
+      void vscode.window.showInformationMessage(results.length ? `TwoKey: ${results.length} agent hook${results.length === 1 ? '' : 's'} checked; all work.` : 'TwoKey: no agent hook is installed in this workspace.');
+    }
+    return results;
+  };
+  void runDoctor(false).catch((e: unknown) => deps.log.warn(`[hooks] doctor failed: ${e instanceof Error ? e.message : String(e)}`));
   context.subscriptions.push(content, vscode.workspace.registerTextDocumentContentProvider(SCHEME, content));
 
   const needRoot = (): string | undefined => {
@@ -84,7 +142,7 @@ export function registerAgentHooks(context: vscode.ExtensionContext, deps: Agent
     vscode.commands.registerCommand('twokey.installAgentHooks', async () => {
       const root = needRoot();
       if (!root) return;
-      const agents = await pickAgents(root, 'TwoKey: install hooks for which agents?');
+      const agents = await pickAgents(root, 'TwoKey: install hooks for which agents?', true);
       if (!agents) return;
       try {
         const exe = executable(context);
@@ -100,16 +158,18 @@ export function registerAgentHooks(context: vscode.ExtensionContext, deps: Agent
         if (ok !== 'Install') return;
         applyInstall(root, plans);
         deps.log.info(`[hooks] installed for ${agents.join(', ')} in ${root}`);
+        void runDoctor(false).catch(() => undefined);
         return vscode.window.showInformationMessage(`TwoKey: hooks installed for ${agents.map(agentLabel).join(', ')}.`);
       } catch (e) {
         if (e instanceof HookFileError) return vscode.window.showErrorMessage(`TwoKey: ${e.message}`);
         throw e;
       }
     }),
+    vscode.commands.registerCommand('twokey.checkAgentHooks', () => runDoctor(true)),
     vscode.commands.registerCommand('twokey.removeAgentHooks', async () => {
       const root = needRoot();
       if (!root) return;
-      const agents = await pickAgents(root, 'TwoKey: remove the hooks of which agents?');
+      const agents = await pickAgents(root, 'TwoKey: remove the hooks of which agents?', false);
       if (!agents) return;
       try {
         const plans = planUninstallAll(root, agents);

@@ -106,7 +106,7 @@ export function computeHash(rec: Omit<AuditRecord, 'hash'> | Record<string, unkn
   return crypto.createHmac('sha256', key.secret).update(text).digest('hex');
 }
 
-const SOURCES = new Set(['terminal', 'task', 'shim', 'cursor', 'claude-code', 'copilot', 'file-watch', 'cli', 'editor']);
+const SOURCES = new Set(['terminal', 'task', 'shim', 'cursor', 'claude-code', 'copilot', 'codex', 'gemini', 'copilot-cli', 'windsurf', 'cline', 'file-watch', 'cli', 'editor']);
 const ENVIRONMENTS = new Set(['production', 'staging', 'development', 'unknown']);
 const RISKS = new Set(['none', 'low', 'high', 'critical']);
 const DECISIONS = new Set(['allowed', 'denied', 'timed-out', 'observed', 'tamper']);

@@ -7,7 +7,6 @@
  */
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { parse as parseYaml } from 'yaml';
 import type { EnvironmentName } from '../types';
 import { DOTENV_SELECTORS } from '../policy/defaults';
 import { mostDangerous, type Identity, type Matcher, type Placement } from '../policy/match';
@@ -169,7 +168,8 @@ interface KubeSummary {
 }
 
 function parseKube(text: string): KubeSummary {
-  const doc = parseYaml(text) as Record<string, unknown> | null;
+  // Loaded on first use: most checks never read a kubeconfig, and the parser is large.
+  const doc = (require('yaml') as typeof import('yaml')).parse(text) as Record<string, unknown> | null;
   const out: KubeSummary = { contexts: new Map(), servers: new Map() };
   if (!doc || typeof doc !== 'object') return out;
   const cur = doc['current-context'];

@@ -4,7 +4,6 @@
  * rule hits here (SQL through the database pack) and are decided by the same mapping.
  * Pure: no `vscode`; the engine, resolver and policy are given.
  */
-import * as path from 'node:path';
 import type { Category, CheckRequest, EnvironmentResolution, EnvironmentResolver, PolicyOverrides, RuleHit, Verdict } from '../types';
 import { decide } from '../engine';
 import { classifySql, classifyMongo } from '../rules/database';
@@ -12,7 +11,10 @@ import { maskSecrets } from '../redact';
 import { makePolicyOverrides } from '../policy/overrides';
 import type { Policy } from '../policy/types';
 import type { AgentCall, CallKind } from './types';
-import { guardPathOf } from '../guardPaths';
+import { isAgent } from './types';
+import { fileHits, shown } from './files';
+
+export { guardFileKind, isCredentialFile, mayMatter } from './files';
 
 export interface CallClassifierDeps {
   /** The engine's check (with the policy and resolver): shell commands, and shell-running MCP tools. */
@@ -22,109 +24,6 @@ export interface CallClassifierDeps {
   home?: string;
   workspaceRoot?: string;
   env?: Record<string, string | undefined>;
-}
-
-// ---------- files ----------
-
-const ENV_EXAMPLE = /^\.env\.(?:example|sample|template|defaults|dist|schema)$/i;
-
-/** Secrets by file name, wherever they are. */
-function secretByName(base: string): boolean {
-  const b = base.toLowerCase();
-  if (b === '.env' || (b.startsWith('.env.') && !ENV_EXAMPLE.test(b)) || /\.env$/.test(b)) return !ENV_EXAMPLE.test(b);
-  if (/\.(?:pem|key|p12|pfx|jks|keystore|ppk|asc|gpg|kdbx|tfstate)$/.test(b)) return true;
-  if (/^id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?$/.test(b)) return true;
-  if (['.npmrc', '.pypirc', '.netrc', '_netrc', '.pgpass', '.git-credentials', '.htpasswd', 'credentials', 'credentials.json', 'application_default_credentials.json', 'kubeconfig', '.dockercfg', 'secrets.yml', 'secrets.yaml', 'secrets.json', '.secrets', 'master.key', 'credentials.yml.enc'].includes(b)) return true;
-  if (/^kubeconfig[\w.-]*$/.test(b) || /^service[-_]?account.*\.json$/.test(b) || /\.tfvars$/.test(b)) return true;
-  return false;
-}
-
-/** Secrets by place in the home folder. */
-function secretByPlace(rel: string): boolean {
-  return (
-    /^\.aws\/(?:credentials|config)$/.test(rel) ||
-    /^\.kube\/config$/.test(rel) ||
-    (/^\.ssh\/[^/]+$/.test(rel) && !/\.pub$|known_hosts|^\.ssh\/config$/.test(rel)) ||
-    /^\.config\/gcloud\/.+/.test(rel) ||
-    /^\.azure\/.+/.test(rel) ||
-    /^\.docker\/config\.json$/.test(rel) ||
-    /^\.railway\/config\.json$/.test(rel) ||
-    /^\.config\/gh\/hosts\.yml$/.test(rel) ||
-    /^\.fly\/config\.yml$/.test(rel) ||
-    /^\.gnupg\/.+/.test(rel) ||
-    /^\.vercel\/auth\.json$/.test(rel) ||
-    /^\.local\/share\/com\.vercel\.cli\/auth\.json$/.test(rel)
-  );
-}
-
-function relUnder(file: string, dir: string | undefined): string | undefined {
-  if (!dir) return undefined;
-  const rel = path.relative(dir, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : undefined;
-}
-
-/** True for files that hold credentials: `.env*` (not `.env.example`), keys, kubeconfig, cloud credentials. */
-export function isCredentialFile(file: string, home?: string): boolean {
-  if (secretByName(path.basename(file))) return true;
-  if (guardPathOf(file, { home })?.kind === 'secret') return true; // TwoKey's audit chain key
-  const rel = relUnder(file, home);
-  return rel !== undefined && secretByPlace(rel);
-}
-
-/** What a guard file is, or undefined: TwoKey's own files and the agents' hook files. */
-export function guardFileKind(file: string, roots: string[], home?: string): 'audit' | 'guard' | undefined {
-  // The guard path registry (src/core/guardPaths.ts): the audit log, the state folder and
-  // its chain key count as the audit log; policy and hook settings as guard files.
-  const m = guardPathOf(file, { roots, home, cwd: roots[0] });
-  return m ? (m.kind === 'guard' ? 'guard' : 'audit') : undefined;
-}
-
-function shown(file: string, roots: string[], home?: string): string {
-  for (const r of roots) {
-    const rel = relUnder(file, r);
-    if (rel) return rel;
-  }
-  const h = relUnder(file, home);
-  return h ? `~/${h}` : file;
-}
-
-function fileHits(call: AgentCall, home?: string): RuleHit[] {
-  const hits: RuleHit[] = [];
-  for (const file of call.paths) {
-    const name = shown(file, call.roots, home);
-    if (call.kind === 'read') {
-      if (isCredentialFile(file, home)) {
-        hits.push({
-          id: 'cred.secret-read',
-          category: 'credentials',
-          risk: 'high',
-          decision: 'deny',
-          reason: `reading ${name} would put the credentials it holds into the agent's context`,
-          targets: [file],
-        });
-      }
-      continue;
-    }
-    const guard = guardFileKind(file, call.roots, home);
-    if (guard) {
-      hits.push({
-        id: 'guard.policy-edit',
-        category: 'guard-config',
-        risk: guard === 'audit' ? 'critical' : 'high',
-        reason: `the agent wants to change ${name}, which is ${guard === 'audit' ? "TwoKey's audit log" : "TwoKey's policy or an agent hook file"}; only a person should change it`,
-        targets: [file],
-      });
-    } else if (isCredentialFile(file, home)) {
-      hits.push({
-        id: 'cred.file-edit',
-        category: 'credentials',
-        risk: 'high',
-        reason: `the agent wants to change ${name}, which holds credentials or switches the environment later commands use`,
-        targets: [file],
-      });
-    }
-  }
-  return hits;
 }
 
 // ---------- MCP ----------
@@ -258,13 +157,6 @@ export function needsShellEngine(call: AgentCall): boolean {
   return (typeof input.command === 'string' || typeof input.cmd === 'string') && SHELL_TOOL.test(call.mcpTool ?? call.tool);
 }
 
-/** Cheap pre-check without policy or engine: could this call find anything at all? */
-export function mayMatter(call: AgentCall, home?: string): boolean {
-  if (call.kind === 'shell' || call.kind === 'mcp') return true;
-  if (call.kind === 'other') return false;
-  return fileHits(call, home).length > 0;
-}
-
 /** The rule hits of a call that is not a shell command. */
 export function callHits(call: AgentCall, deps: CallClassifierDeps = {}): RuleHit[] {
   if (call.kind === 'mcp') return mcpHits(call, deps);
@@ -314,7 +206,7 @@ export interface CallFields {
 
 /** Rebuild the call from a broker request (the extension classifies it again with its trusted policy). */
 export function callFromFields(f: CallFields): AgentCall {
-  const agent = f.source === 'cursor' || f.source === 'copilot' ? f.source : 'claude-code';
+  const agent = isAgent(f.source) ? f.source : 'claude-code';
   const kind = f.kind ?? 'shell';
   return {
     agent,

@@ -25,7 +25,18 @@ export const HOOK_FILES: Readonly<Record<Agent, string>> = {
   cursor: '.cursor/hooks.json',
   'claude-code': '.claude/settings.json',
   copilot: '.github/hooks/twokey.json',
+  codex: '.codex/hooks.json',
+  gemini: '.gemini/settings.json',
+  'copilot-cli': '.github/hooks/twokey-cli.json',
+  windsurf: '.windsurf/hooks.json',
+  // Cline runs the executable named after the event; there is no JSON file to merge into.
+  cline: '.clinerules/hooks/PreToolUse',
 };
+
+/** Hook files that are scripts TwoKey writes whole (and that must be executable). */
+export function isScriptHookFile(agent: Agent): boolean {
+  return agent === 'cline';
+}
 
 export interface HookExecutable {
   /** Absolute path of Node (or of the editor's binary, with `electron`). */
@@ -46,7 +57,7 @@ function q(s: string, windows: boolean): string {
 /** The command line an agent runs: absolute Node and CLI paths, so it works outside the editor. */
 export function hookCommandLine(agent: Agent, exe: HookExecutable, platform: string = process.platform): string {
   const win = platform === 'win32';
-  if (exe.launcher && !win) return `${q(exe.launcher, win)} hook ${agent}`;
+  if (exe.launcher && (!win || /\.cmd$/i.test(exe.launcher))) return `${q(exe.launcher, win)} hook ${agent}`;
   const run = `${q(exe.node, win)} ${q(exe.cli, win)} hook ${agent}`;
   if (!exe.electron) return run;
   return win ? `set ELECTRON_RUN_AS_NODE=1&& ${run}` : `ELECTRON_RUN_AS_NODE=1 ${run}`;
@@ -55,8 +66,8 @@ export function hookCommandLine(agent: Agent, exe: HookExecutable, platform: str
 /** Is this command one of TwoKey's hooks (for this agent)? */
 export function isTwoKeyCommand(command: unknown, agent?: Agent): boolean {
   if (typeof command !== 'string') return false;
-  if (!/twokey|cli\.js/i.test(command)) return false;
-  const m = /\bhook\s+(cursor|claude-code|copilot)\b/.exec(command);
+  if (!/twokey|cli\.js|hook\.js/i.test(command)) return false;
+  const m = /\bhook\s+(cursor|claude-code|copilot-cli|copilot|codex|gemini|windsurf|cline)\b/.exec(command);
   return !!m && (!agent || m[1] === agent);
 }
 
@@ -83,7 +94,25 @@ export function plannedEntries(agent: Agent, command: string): Planned[] {
       return [{ event: ['hooks', 'PreToolUse'], entry: { matcher: CLAUDE_MATCHER, hooks: [{ type: 'command', command, timeout: t }] } }];
     case 'copilot':
       return [{ event: ['hooks', 'PreToolUse'], entry: { type: 'command', command, timeout: t } }];
+    case 'codex':
+      return [{ event: ['hooks', 'PreToolUse'], entry: { matcher: CODEX_MATCHER, hooks: [{ type: 'command', command, timeout: t }] } }];
+    case 'gemini':
+      // No matcher: MCP tools carry their server's own names, and the hook filters by itself.
+      return [{ event: ['hooks', 'BeforeTool'], entry: { hooks: [{ type: 'command', name: 'twokey', command, timeout: t * 1000 }] } }];
+    case 'copilot-cli':
+      return [{ event: ['hooks', 'preToolUse'], entry: { type: 'command', bash: command, timeoutSec: t } }];
+    case 'windsurf':
+      return ['pre_run_command', 'pre_read_code', 'pre_write_code', 'pre_mcp_tool_use'].map((ev) => ({ event: ['hooks', ev], entry: { command, show_output: true } }));
+    case 'cline':
+      return [{ event: ['hooks', 'PreToolUse'], entry: { command } }];
   }
+}
+
+const CODEX_MATCHER = 'Bash|apply_patch|Edit|Write|mcp__.*';
+
+/** Cline's hook file: a script that runs TwoKey's hook with the same stdin. */
+export function clineScript(command: string): string {
+  return `#!/bin/sh\n# TwoKey: checks each Cline tool call before it runs (installed by \`twokey hooks install\`).\nexec ${command}\n`;
 }
 
 export function entryHash(entry: unknown): string {
@@ -157,6 +186,20 @@ export interface InstallPlan {
 /** Merge TwoKey's entries into the agent's hook file text. */
 export function planInstall(agent: Agent, before: string | undefined, command: string, now: Date = new Date()): InstallPlan {
   const file = HOOK_FILES[agent];
+  if (isScriptHookFile(agent)) {
+    if (before !== undefined && before.trim() && !isTwoKeyCommand(before, agent)) {
+      throw new HookFileError(`${file} is someone else's hook script; TwoKey will not replace it (call \`${command}\` from it by hand)`);
+    }
+    const after = clineScript(command);
+    return {
+      agent,
+      file,
+      before,
+      after,
+      replaced: before !== undefined && before.trim() ? 1 : 0,
+      record: { file, command, entries: [{ event: 'script', hash: entryHash(after) }], createdFile: before === undefined, installedAt: now.toISOString() },
+    };
+  }
   let text = before && before.trim() ? before : '{}\n';
   const doc = parseFile(text, file);
   let replaced = 0;
@@ -213,6 +256,10 @@ function isEmptySkeleton(doc: Record<string, unknown>): boolean {
 export function planUninstall(agent: Agent, before: string | undefined, rec: AgentRecord | undefined): UninstallPlan {
   const file = rec?.file ?? HOOK_FILES[agent];
   if (before === undefined) return { agent, file, before, after: undefined, removed: 0, keptChanged: 0 };
+  if (isScriptHookFile(agent)) {
+    const ours = rec?.entries.some((e) => e.hash === entryHash(before)) ?? false;
+    return ours ? { agent, file, before, after: undefined, removed: 1, keptChanged: 0 } : { agent, file, before, after: before, removed: 0, keptChanged: isTwoKeyCommand(before, agent) ? 1 : 0 };
+  }
   let text = before;
   let removed = 0;
   const wanted = new Map<string, Set<string>>();
@@ -255,6 +302,14 @@ export interface HookStatus {
 /** `exists`: whether a path is there (the caller's file system), to name a hook whose program is gone. */
 export function hookStatus(agent: Agent, text: string | undefined, rec: AgentRecord | undefined, exists?: (p: string) => boolean): HookStatus {
   const file = rec?.file ?? HOOK_FILES[agent];
+  if (isScriptHookFile(agent)) {
+    if (text === undefined) return { agent, file, state: 'missing', detail: `${file} does not exist` };
+    if (!isTwoKeyCommand(text, agent)) return { agent, file, state: 'missing', detail: `no TwoKey hook in ${file}` };
+    if (!rec || !rec.entries.some((e) => e.hash === entryHash(text))) return { agent, file, state: 'changed', detail: `${file} changed since install` };
+    const gone = exists ? missingPrograms(rec.command, exists) : [];
+    if (gone.length) return { agent, file, state: 'changed', detail: `the program the hook runs is gone (${gone.join(', ')}): reinstall the hooks` };
+    return { agent, file, state: 'installed', detail: `hook script ${file}` };
+  }
   let doc: Record<string, unknown>;
   try {
     doc = parseFile(text, file);

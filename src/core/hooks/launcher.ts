@@ -6,7 +6,7 @@
  * TwoKey's per-user state folder instead, which the extension rewrites at every start with
  * the current paths and which, when those are gone, finds the newest TwoKey beside the old
  * one and a Node to run it. When it finds none it refuses (exit 2 blocks the call in Cursor
- * and Claude Code) and says why. POSIX only: on Windows the entries keep direct paths.
+ * and Claude Code) and says why. On Windows the launcher is a `.cmd` file doing the same.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,7 +18,7 @@ function sq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-function launcherScript(exe: HookExecutable): string {
+function launcherScript(exe: HookExecutable, stateDir: string): string {
   const extDir = path.dirname(path.dirname(path.dirname(exe.cli)));
   const nodeParent = path.dirname(path.dirname(exe.node));
   return `#!/bin/sh
@@ -46,22 +46,70 @@ if [ ! -f "$cli" ] || [ -z "$node" ] || [ ! -x "$node" ]; then
   echo "TwoKey: refused this call because the TwoKey hook cannot find TwoKey (looked for $cli run by $node). Do not retry or work around this; ask the user to open the workspace in the editor with TwoKey installed, or to reinstall the agent hooks." >&2
   exit 2
 fi
-ELECTRON_RUN_AS_NODE=1 exec "$node" "$cli" "$@"
+# Agents' hooks run the lean hook bundle beside the CLI when it is there (much faster start).
+if [ "$1" = hook ] && [ -f "\${cli%cli.js}hook.js" ]; then cli=\${cli%cli.js}hook.js; fi
+# V8's compile cache in TwoKey's own state folder (Node 22.1 and later; ignored before).
+NODE_COMPILE_CACHE=${sq(path.join(stateDir, 'compile-cache'))} ELECTRON_RUN_AS_NODE=1 exec "$node" "$cli" "$@"
 `;
 }
 
+/** A value inside a cmd.exe `set "name=value"`: `%` doubled; quotes cannot occur in Windows paths. */
+function cmdValue(s: string): string {
+  return s.replace(/%/g, '%%');
+}
+
 /**
- * Writes the launcher into `<stateDir>/bin` (atomically, 0755) and returns its path, or
- * undefined on Windows or when it cannot be written (the entries then use direct paths).
+ * The Windows launcher (`twokey-hook.cmd`): the same search as the POSIX one. The newest
+ * TwoKey and editor build are found by time (`dir /o:d` lists oldest first; the last one
+ * wins), `hook` runs the lean hook.js, and when nothing is left to run it refuses with exit
+ * code 2 and a `TwoKey:` line on stderr.
+ */
+export function windowsLauncherScript(exe: HookExecutable, stateDir: string): string {
+  const win = path.win32;
+  const extDir = win.dirname(win.dirname(win.dirname(exe.cli)));
+  const nodeParent = win.dirname(win.dirname(exe.node));
+  const nodeName = win.basename(exe.node);
+  return [
+    '@echo off',
+    'rem TwoKey agent-hook launcher. The TwoKey extension rewrites it at every start with the',
+    'rem paths of the current editor and extension; agents\' hook entries run it with "hook <agent>".',
+    'setlocal EnableExtensions DisableDelayedExpansion',
+    `set "node=${cmdValue(exe.node)}"`,
+    `set "cli=${cmdValue(exe.cli)}"`,
+    'if exist "%cli%" goto havecli',
+    `for /f "delims=" %%D in ('dir /b /ad /o:d "${cmdValue(extDir)}\\twokey.twokey-*" 2^>nul') do if exist "${cmdValue(extDir)}\\%%D\\dist\\cli.js" set "cli=${cmdValue(extDir)}\\%%D\\dist\\cli.js"`,
+    ':havecli',
+    'if exist "%node%" goto havenode',
+    `for /f "delims=" %%D in ('dir /b /ad /o:d "${cmdValue(nodeParent)}" 2^>nul') do if exist "${cmdValue(nodeParent)}\\%%D\\${cmdValue(nodeName)}" set "node=${cmdValue(nodeParent)}\\%%D\\${cmdValue(nodeName)}"`,
+    'if exist "%node%" goto havenode',
+    'for /f "delims=" %%N in (\'where node 2^>nul\') do if not exist "%node%" set "node=%%N"',
+    ':havenode',
+    'if not exist "%cli%" goto refuse',
+    'if not exist "%node%" goto refuse',
+    'if /i "%~1"=="hook" if exist "%cli:cli.js=hook.js%" set "cli=%cli:cli.js=hook.js%"',
+    `set "NODE_COMPILE_CACHE=${cmdValue(win.join(stateDir, 'compile-cache'))}"`,
+    'set "ELECTRON_RUN_AS_NODE=1"',
+    '"%node%" "%cli%" %*',
+    'exit /b %ERRORLEVEL%',
+    ':refuse',
+    '>&2 echo TwoKey: refused this call because the TwoKey hook cannot find TwoKey (looked for %cli% run by %node%). Do not retry or work around this; ask the user to open the workspace in the editor with TwoKey installed, or to reinstall the agent hooks.',
+    'exit /b 2',
+    '',
+  ].join('\r\n');
+}
+
+/**
+ * Writes the launcher into `<stateDir>/bin` (atomically; 0755 `twokey-hook` on POSIX,
+ * `twokey-hook.cmd` on Windows) and returns its path, or undefined when it cannot be
+ * written (the entries then use direct paths).
  */
 export function writeLauncher(stateDir: string, exe: HookExecutable, platform: NodeJS.Platform = process.platform): string | undefined {
-  if (platform === 'win32') return undefined;
   try {
     const dir = path.join(stateDir, 'bin');
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const file = path.join(dir, LAUNCHER_NAME);
+    const file = path.join(dir, platform === 'win32' ? `${LAUNCHER_NAME}.cmd` : LAUNCHER_NAME);
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, launcherScript(exe), { mode: 0o755 });
+    fs.writeFileSync(tmp, platform === 'win32' ? windowsLauncherScript(exe, stateDir) : launcherScript(exe, stateDir), { mode: 0o755 });
     fs.chmodSync(tmp, 0o755);
     fs.renameSync(tmp, file);
     return file;

@@ -20,8 +20,10 @@ import type { Agent, AgentCall, CallKind } from './types';
 
 export type ParseResult = { ok: true; call: AgentCall } | { ok: false; error: string };
 
-const SHELL_TOOLS = new Set(['bash', 'shell', 'run_in_terminal', 'runterminalcommand', 'run_terminal_cmd', 'terminal', 'powershell', 'execute_command']);
-const READ_TOOLS = new Set(['read', 'read_file', 'readfile', 'view', 'copilot_readfile', 'notebookread', 'read_notebook_cell_output']);
+const SHELL_TOOLS = new Set(['bash', 'shell', 'run_in_terminal', 'runterminalcommand', 'run_terminal_cmd', 'terminal', 'powershell', 'execute_command', 'run_shell_command', 'local_shell', 'exec_command']);
+const READ_TOOLS = new Set(['read', 'read_file', 'readfile', 'view', 'copilot_readfile', 'notebookread', 'read_notebook_cell_output', 'read_many_files']);
+/** Tools that run a VS Code task: classified by the command the task runs (taskCall below). */
+const TASK_TOOLS = new Set(['create_and_run_task', 'run_vs_code_task', 'run_task', 'copilot_createandruntask', 'copilot_runtask']);
 const EDIT_TOOLS = new Set([
   'edit',
   'write',
@@ -42,6 +44,11 @@ const EDIT_TOOLS = new Set([
   'tabwrite',
   'editfiles',
   'edit_files',
+  'write_file',
+  'replace',
+  'str_replace',
+  'write_to_file',
+  'replace_in_file',
 ]);
 
 function asObject(v: unknown): Record<string, unknown> | undefined {
@@ -77,7 +84,7 @@ export function toolKind(tool: string): { kind: CallKind; server?: string; mcpTo
 export function inputPaths(input: Record<string, unknown> | undefined, kind: CallKind): string[] {
   if (!input) return [];
   const out: string[] = [];
-  for (const k of ['file_path', 'filePath', 'path', 'notebook_path', 'target_file', 'targetFile', 'file', 'uri']) {
+  for (const k of ['file_path', 'filePath', 'path', 'absolute_path', 'notebook_path', 'target_file', 'targetFile', 'file', 'uri']) {
     const v = str(input[k]);
     if (v) out.push(v.replace(/^file:\/\//, ''));
   }
@@ -93,7 +100,7 @@ export function inputPaths(input: Record<string, unknown> | undefined, kind: Cal
     }
   }
   if (kind === 'edit') {
-    const patch = str(input.input) ?? str(input.patch);
+    const patch = str(input.input) ?? str(input.patch) ?? (typeof input.command === 'string' && input.command.includes('*** ') ? input.command : undefined);
     if (patch) for (const m of patch.matchAll(/^\*\*\* (?:Add|Update|Delete) File:\s*(.+?)\s*$/gm)) out.push(m[1]);
   }
   return [...new Set(out)];
@@ -117,6 +124,12 @@ export function parseHookInput(agent: Agent, text: string, fallbackCwd: string):
 
   // VS Code runs Claude's hook files with its own payload: believe the payload.
   if (agent === 'claude-code' && p.hook_event_name === undefined && (p.hookEventName !== undefined || p.sessionId !== undefined)) agent = 'copilot';
+  // VS Code and Copilot CLI both read `.github/hooks/*.json`: the payload says which one runs.
+  if (agent === 'copilot-cli' && p.hookEventName !== undefined) agent = 'copilot';
+  else if (agent === 'copilot' && p.hookEventName === undefined && p.tool_name === undefined && p.toolName !== undefined) agent = 'copilot-cli';
+
+  if (agent === 'windsurf') return parseWindsurf(p, fallbackCwd);
+  if (agent === 'cline') return parseCline(p, fallbackCwd);
 
   const roots = Array.isArray(p.workspace_roots) ? p.workspace_roots.filter((r): r is string => typeof r === 'string' && r !== '') : [];
   const cwd = path.resolve(str(p.cwd) ?? roots[0] ?? fallbackCwd);
@@ -163,18 +176,118 @@ export function parseHookInput(agent: Agent, text: string, fallbackCwd: string):
   const tool = str(p.tool_name) ?? str(p.toolName);
   if (!tool) return { ok: false, error: 'the hook input has no tool_name' };
   const input = asObject(p.tool_input) ?? asObject(p.toolArgs) ?? asObject(p.tool_args) ?? {};
+  return toolCall(base, tool, input, asObject(p.mcp_context));
+}
+
+/** A tool call in the common shape (tool name + input object), for every agent that has one. */
+function toolCall(base: Omit<AgentCall, 'kind' | 'tool' | 'paths'>, tool: string, input: Record<string, unknown>, mcpContext?: Record<string, unknown>): ParseResult {
+  const cwd = base.cwd;
+  if (TASK_TOOLS.has(tool.toLowerCase())) return taskCall(base, tool, input);
   const named = toolKind(tool);
+  // Gemini CLI says which MCP server a tool belongs to beside the call.
+  if (mcpContext && named.kind === 'other') {
+    const server = str(mcpContext.server_name) ?? str(mcpContext.serverName);
+    if (server) return { ok: true, call: { ...base, kind: 'mcp', tool, server, mcpTool: str(mcpContext.tool_name) ?? tool, input, paths: inputPaths(input, 'mcp').map((f) => absolute(f, cwd)) } };
+  }
   const paths = inputPaths(input, named.kind).map((f) => absolute(f, cwd));
   const call: AgentCall = { ...base, kind: named.kind, tool, input, paths };
   if (named.kind === 'shell') {
     const command = typeof input.command === 'string' ? input.command : typeof input.cmd === 'string' ? input.cmd : undefined;
     if (command === undefined) return { ok: false, error: `${tool} without a command in its input` };
     call.command = command;
-    const dir = str(input.cwd) ?? str(input.workdir);
+    const dir = str(input.cwd) ?? str(input.workdir) ?? str(input.dir_path) ?? str(input.directory);
     if (dir) call.cwd = absolute(dir, cwd);
   } else if (named.kind === 'mcp') {
     call.server = named.server;
     call.mcpTool = named.mcpTool;
   }
   return { ok: true, call };
+}
+
+/**
+ * A tool that runs a VS Code task (Copilot's `create_and_run_task`, `run_vs_code_task`): a
+ * shell call whose command is the task's. A task defined in the call is read here; a task
+ * named by its label is looked up in `.vscode/tasks.json` by the hook (resolveTaskCommand).
+ */
+function taskCall(base: Omit<AgentCall, 'kind' | 'tool' | 'paths'>, tool: string, input: Record<string, unknown>): ParseResult {
+  const folder = str(input.workspaceFolder);
+  const cwd = folder ? absolute(folder, base.cwd) : base.cwd;
+  const task = asObject(input.task);
+  const call: AgentCall = { ...base, cwd, kind: 'shell', tool, input, paths: [] };
+  if (task) {
+    const line = taskCommandLine(task);
+    if (line === undefined) return { ok: false, error: `${tool} without a command in its task` };
+    call.command = line;
+    const dir = str(asObject(task.options)?.cwd);
+    if (dir) call.cwd = absolute(dir.replace(/\$\{workspaceFolder\}/g, cwd), cwd);
+  }
+  return { ok: true, call };
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command line a tasks.json task runs (shell tasks as written; process tasks quoted word by word). */
+export function taskCommandLine(task: Record<string, unknown>): string | undefined {
+  const command = str(task.command);
+  if (!command) return undefined;
+  const args = Array.isArray(task.args)
+    ? task.args.map((a) => (typeof a === 'string' ? a : str(asObject(a)?.value))).filter((a): a is string => a !== undefined)
+    : [];
+  if (task.type === 'process') return [command, ...args].map(shellQuote).join(' ');
+  return [command, ...args].join(' ');
+}
+
+/** Windsurf's Cascade pre-hooks: `agent_action_name` and a `tool_info` object. */
+function parseWindsurf(p: Record<string, unknown>, fallbackCwd: string): ParseResult {
+  const event = str(p.agent_action_name) ?? '';
+  const info = asObject(p.tool_info) ?? {};
+  const cwd = path.resolve(str(info.cwd) ?? fallbackCwd);
+  const base = { agent: 'windsurf' as const, event, cwd, roots: [cwd], session: str(p.trajectory_id) ?? str(p.execution_id) };
+  switch (event) {
+    case 'pre_run_command': {
+      const command = typeof info.command_line === 'string' ? info.command_line : undefined;
+      if (command === undefined) return { ok: false, error: 'pre_run_command without a command_line' };
+      return { ok: true, call: { ...base, kind: 'shell', tool: 'run_command', command, paths: [] } };
+    }
+    case 'pre_read_code':
+    case 'pre_write_code': {
+      const file = str(info.file_path);
+      if (!file) return { ok: false, error: `${event} without a file_path` };
+      const read = event === 'pre_read_code';
+      return { ok: true, call: { ...base, kind: read ? 'read' : 'edit', tool: read ? 'read_code' : 'write_code', paths: [absolute(file, cwd)] } };
+    }
+    case 'pre_mcp_tool_use': {
+      const tool = str(info.mcp_tool_name);
+      if (!tool) return { ok: false, error: 'pre_mcp_tool_use without an mcp_tool_name' };
+      const input = asObject(info.mcp_tool_arguments) ?? {};
+      return { ok: true, call: { ...base, kind: 'mcp', tool, server: str(info.mcp_server_name), mcpTool: tool, input, paths: inputPaths(input, 'mcp').map((f) => absolute(f, cwd)) } };
+    }
+    default:
+      if (event.startsWith('post_') || event === 'pre_user_prompt') return { ok: true, call: { ...base, kind: 'other', tool: event, paths: [] } };
+      return { ok: false, error: `TwoKey does not handle the Windsurf hook event '${event || '(none)'}'` };
+  }
+}
+
+/** Cline's `PreToolUse` hook file: `preToolUse: {toolName, parameters}` (parameters as strings). */
+function parseCline(p: Record<string, unknown>, fallbackCwd: string): ParseResult {
+  const roots = Array.isArray(p.workspaceRoots) ? p.workspaceRoots.filter((r): r is string => typeof r === 'string' && r !== '').map((r) => path.resolve(r)) : [];
+  const cwd = roots[0] ?? path.resolve(fallbackCwd);
+  const event = str(p.hookName) ?? 'PreToolUse';
+  const base = { agent: 'cline' as const, event, cwd, roots: roots.length ? roots : [cwd], session: str(p.taskId) };
+  const pre = asObject(p.preToolUse);
+  if (!pre) {
+    if (event !== 'PreToolUse') return { ok: true, call: { ...base, kind: 'other', tool: event, paths: [] } };
+    return { ok: false, error: 'the Cline hook input has no preToolUse' };
+  }
+  const tool = str(pre.toolName);
+  if (!tool) return { ok: false, error: 'the Cline hook input has no toolName' };
+  const params = asObject(pre.parameters) ?? {};
+  if (tool === 'use_mcp_tool') {
+    const input = asObject(params.arguments) ?? {};
+    const mcpTool = str(params.tool_name) ?? tool;
+    return { ok: true, call: { ...base, kind: 'mcp', tool: mcpTool, server: str(params.server_name), mcpTool, input, paths: inputPaths(input, 'mcp').map((f) => absolute(f, cwd)) } };
+  }
+  return toolCall(base, tool, params);
 }

@@ -3,8 +3,8 @@
  * command, an MCP tool call, a file read or a file edit. Pure: no `vscode`, no I/O.
  */
 
-export type Agent = 'cursor' | 'claude-code' | 'copilot';
-export const AGENTS: readonly Agent[] = ['cursor', 'claude-code', 'copilot'];
+export type Agent = 'cursor' | 'claude-code' | 'copilot' | 'codex' | 'gemini' | 'copilot-cli' | 'windsurf' | 'cline';
+export const AGENTS: readonly Agent[] = ['cursor', 'claude-code', 'copilot', 'codex', 'gemini', 'copilot-cli', 'windsurf', 'cline'];
 
 /** `other` covers tools TwoKey has nothing to say about (search, web fetch, todo lists). */
 export type CallKind = 'shell' | 'mcp' | 'read' | 'edit' | 'other';
@@ -39,6 +39,17 @@ export function isAgent(s: string | undefined): s is Agent {
   return !!s && (AGENTS as readonly string[]).includes(s);
 }
 
+const LABELS: Readonly<Record<Agent, string>> = {
+  cursor: 'Cursor',
+  'claude-code': 'Claude Code',
+  copilot: 'Copilot',
+  codex: 'Codex',
+  gemini: 'Gemini CLI',
+  'copilot-cli': 'Copilot CLI',
+  windsurf: 'Windsurf',
+  cline: 'Cline',
+};
+
 export function agentLabel(a: Agent): string {
-  return a === 'cursor' ? 'Cursor' : a === 'claude-code' ? 'Claude Code' : 'Copilot';
+  return LABELS[a];
 }

@@ -10,6 +10,7 @@ import { AGENTS } from './types';
 import {
   HOOK_FILES,
   RECORD_FILE,
+  isScriptHookFile,
   hookStatus,
   parseRecord,
   planInstall,
@@ -31,7 +32,7 @@ function read(file: string): string | undefined {
 export function agentsFrom(arg: string | undefined): Agent[] {
   if (!arg || arg === 'all') return [...AGENTS];
   const list = arg.split(',').map((s) => s.trim());
-  for (const a of list) if (!(AGENTS as readonly string[]).includes(a)) throw new Error(`unknown agent '${a}' (cursor, claude-code, copilot or all)`);
+  for (const a of list) if (!(AGENTS as readonly string[]).includes(a)) throw new Error(`unknown agent '${a}' (${AGENTS.join(', ')} or all)`);
   return list as Agent[];
 }
 
@@ -39,10 +40,11 @@ export function readRecord(root: string): InstallRecord {
   return parseRecord(read(path.join(root, RECORD_FILE)));
 }
 
-function writeFile(file: string, text: string): void {
+function writeFile(file: string, text: string, mode?: number): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text);
+  fs.writeFileSync(tmp, text, mode ? { mode } : undefined);
+  if (mode) fs.chmodSync(tmp, mode);
   fs.renameSync(tmp, file);
 }
 
@@ -53,7 +55,7 @@ export function planInstallAll(root: string, agents: Agent[], commandFor: (a: Ag
 export function applyInstall(root: string, plans: InstallPlan[]): void {
   const rec = readRecord(root);
   for (const p of plans) {
-    writeFile(path.join(root, p.file), p.after);
+    writeFile(path.join(root, p.file), p.after, isScriptHookFile(p.agent) ? 0o755 : undefined);
     const prev = rec.agents[p.agent];
     // A reinstall over our own file keeps "TwoKey created it".
     rec.agents[p.agent] = { ...p.record, createdFile: p.record.createdFile || (prev?.createdFile ?? false) };

@@ -204,7 +204,7 @@ test('empty or broken input is denied in the agent format, with a clear message'
   assertClaudeDeny(j, /not JSON/);
   const k = hook('copilot', '{"tool_name":"run_in_terminal","tool_input":{}}');
   assertClaudeDeny(k, /run_in_terminal without a command/);
-  const u = hook('windsurf', '{}');
+  const u = hook('no-such-agent', '{}');
   assert.equal(u.code, 2);
   assert.equal(u.json.permission, 'deny');
 });

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
+import type { Agent } from '../../../src/core/hooks/types';
 import { hookCommandLine, isTwoKeyCommand, missingPrograms, planInstall } from '../../../src/core/hooks/install';
 import { applyInstall, applyUninstall, planInstallAll, planUninstallAll, statusAll } from '../../../src/core/hooks/workspaceHooks';
 
@@ -18,7 +19,8 @@ const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 // Programs that exist (status checks that the hook's programs are still there).
 const EXE = { node: process.execPath, cli: CLI };
-const cmd = (a: 'cursor' | 'claude-code' | 'copilot') => hookCommandLine(a, EXE, 'linux');
+const THREE: Agent[] = ['cursor', 'claude-code', 'copilot'];
+const cmd = (a: Agent) => hookCommandLine(a, EXE, 'linux');
 
 function workspace(files: Record<string, string> = {}): string {
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-install-'));
@@ -87,7 +89,7 @@ test('install merges into existing Cursor and Claude files, keeping the user ent
 
   assert.deepEqual(json(ws, '.github/hooks/twokey.json'), { hooks: { PreToolUse: [{ type: 'command', command: cmd('copilot'), timeout: 130 }] } });
   assert.deepEqual(
-    statusAll(ws).map((s) => s.state),
+    statusAll(ws, THREE).map((s) => s.state),
     ['installed', 'installed', 'installed'],
   );
 });
@@ -111,7 +113,7 @@ test('uninstall removes exactly what install added, and deletes files TwoKey cre
   assert.ok(!fs.existsSync(path.join(ws, '.github/hooks/twokey.json')), 'the Copilot file TwoKey created is gone');
   assert.ok(!fs.existsSync(path.join(ws, '.twokey/agent-hooks.json')), 'and so is the record');
   assert.deepEqual(
-    statusAll(ws).map((s) => s.state),
+    statusAll(ws, THREE).map((s) => s.state),
     ['missing', 'missing', 'missing'],
   );
 });
@@ -169,4 +171,54 @@ test('twokey hooks install --dry-run prints a diff and writes nothing; install, 
   const un = spawnSync(process.execPath, [CLI, 'hooks', 'uninstall', '--agent', 'claude-code', '--cwd', ws], { encoding: 'utf8', env });
   assert.equal(un.status, 0, un.stderr);
   assert.deepEqual(json(ws, '.claude/settings.json'), JSON.parse(CLAUDE_EXISTING));
+});
+
+test('install writes each new agent its own documented hook file; status says installed; uninstall removes them all', () => {
+  const ws = workspace({ '.gemini/settings.json': '{ "theme": "dark" }\n' });
+  const more: Agent[] = ['codex', 'gemini', 'copilot-cli', 'windsurf', 'cline'];
+  applyInstall(ws, planInstallAll(ws, more, cmd));
+  const codex = json(ws, '.codex/hooks.json');
+  assert.equal(codex.hooks.PreToolUse[0].matcher, 'Bash|apply_patch|Edit|Write|mcp__.*');
+  assert.equal(codex.hooks.PreToolUse[0].hooks[0].command, cmd('codex'));
+  const gemini = json(ws, '.gemini/settings.json');
+  assert.equal(gemini.theme, 'dark', "the user's settings stay");
+  assert.equal(gemini.hooks.BeforeTool[0].hooks[0].command, cmd('gemini'));
+  assert.equal(gemini.hooks.BeforeTool[0].hooks[0].timeout, 130000, 'Gemini counts milliseconds');
+  const cli = json(ws, '.github/hooks/twokey-cli.json');
+  assert.deepEqual(cli.hooks.preToolUse, [{ type: 'command', bash: cmd('copilot-cli'), timeoutSec: 130 }]);
+  const windsurf = json(ws, '.windsurf/hooks.json');
+  assert.deepEqual(Object.keys(windsurf.hooks), ['pre_run_command', 'pre_read_code', 'pre_write_code', 'pre_mcp_tool_use']);
+  const script = path.join(ws, '.clinerules', 'hooks', 'PreToolUse');
+  assert.equal(fs.readFileSync(script, 'utf8').split('\n').pop(), '');
+  assert.match(fs.readFileSync(script, 'utf8'), new RegExp(`^#!/bin/sh\\n.*\\nexec ${cmd('cline').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n$`));
+  assert.ok((fs.statSync(script).mode & 0o111) !== 0, 'the Cline hook is executable');
+  assert.deepEqual(statusAll(ws, more).map((s) => s.state), ['installed', 'installed', 'installed', 'installed', 'installed']);
+  fs.appendFileSync(script, 'true\n');
+  assert.equal(statusAll(ws, ['cline'])[0].state, 'changed');
+  applyInstall(ws, planInstallAll(ws, ['cline'], cmd));
+  applyUninstall(ws, planUninstallAll(ws, more));
+  assert.deepEqual(statusAll(ws, more).map((s) => s.state), ['missing', 'missing', 'missing', 'missing', 'missing']);
+  assert.ok(!fs.existsSync(script));
+  assert.equal(json(ws, '.gemini/settings.json').theme, 'dark');
+  assert.deepEqual(json(ws, '.gemini/settings.json').hooks, {});
+});
+
+test("install refuses to replace someone else's Cline hook script", () => {
+  const ws = workspace({ '.clinerules/hooks/PreToolUse': '#!/bin/sh\necho \'{"cancel":false}\'\n' });
+  assert.throws(() => planInstallAll(ws, ['cline'], cmd), /someone else's hook script/);
+});
+
+test('detectAgents finds agents by their programs on PATH, their home folders and their editor extensions', async () => {
+  const { detectAgents } = await import('../../../src/core/hooks/detect');
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-detect-'));
+  const bin = path.join(home, 'bin');
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, 'codex'), '');
+  fs.mkdirSync(path.join(home, '.gemini'));
+  fs.mkdirSync(path.join(home, '.vscode-server', 'extensions', 'saoudrizwan.claude-dev-3.36.0'), { recursive: true });
+  const found = detectAgents({ home, pathEnv: `/nonexistent:${bin}`, exists: fs.existsSync, list: (d) => (fs.existsSync(d) ? fs.readdirSync(d) : []) });
+  assert.deepEqual(found.map((f) => f.agent), ['codex', 'gemini', 'cline']);
+  assert.equal(found[0].evidence, path.join(bin, 'codex'));
+  assert.equal(found[1].evidence, '~/.gemini');
+  assert.match(found[2].evidence, /saoudrizwan\.claude-dev-3\.36\.0/);
 });

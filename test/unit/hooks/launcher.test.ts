@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeLauncher } from '../../../src/core/hooks/launcher';
+import { windowsLauncherScript, writeLauncher } from '../../../src/core/hooks/launcher';
 import { hookCommandLine } from '../../../src/core/hooks/install';
 
 function fixture() {
@@ -90,7 +90,56 @@ test('with no TwoKey to run it refuses: exit 2 and one TwoKey: line', () => {
   assert.match(r.err, /^TwoKey: refused this call because the TwoKey hook cannot find TwoKey/);
 });
 
-test('Windows keeps direct paths', () => {
-  assert.equal(writeLauncher(os.tmpdir(), { node: 'n', cli: 'c' }, 'win32'), undefined);
+test('Windows: the entries run twokey-hook.cmd; a POSIX launcher path is never used there', () => {
   assert.equal(hookCommandLine('cursor', { node: 'C:\\n.exe', cli: 'C:\\c.js', launcher: '/x' }, 'win32'), '"C:\\n.exe" "C:\\c.js" hook cursor');
+  assert.equal(hookCommandLine('cursor', { node: 'C:\\n.exe', cli: 'C:\\c.js', launcher: 'C:\\Users\\a\\twokey\\bin\\twokey-hook.cmd' }, 'win32'), '"C:\\Users\\a\\twokey\\bin\\twokey-hook.cmd" hook cursor');
+  const state = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-winlauncher-'));
+  const file = writeLauncher(state, { node: 'C:\\Code\\Code.exe', cli: 'C:\\ext\\twokey.twokey-0.1.0\\dist\\cli.js', electron: true }, 'win32');
+  assert.equal(file, path.join(state, 'bin', 'twokey-hook.cmd'));
+});
+
+test('Windows launcher text: current paths, the newest TwoKey and editor build by time, hook.js for hooks, refusal with exit 2', () => {
+  const exe = { node: 'C:\\Users\\Ann Lee\\AppData\\Local\\Programs\\Microsoft VS Code\\b1\\Code.exe', cli: 'C:\\Users\\Ann Lee\\.vscode\\extensions\\twokey.twokey-0.1.0\\dist\\cli.js', electron: true };
+  const text = windowsLauncherScript(exe, 'C:\\Users\\Ann Lee\\AppData\\Local\\twokey');
+  const lines = text.split('\r\n');
+  assert.ok(text.endsWith('\r\n') && !/[^\r]\n/.test(text), 'CRLF line ends throughout');
+  assert.equal(lines[0], '@echo off');
+  assert.ok(lines.includes('setlocal EnableExtensions DisableDelayedExpansion'), 'no delayed expansion: a ! in a path stays');
+  assert.ok(lines.includes(`set "node=${exe.node}"`));
+  assert.ok(lines.includes(`set "cli=${exe.cli}"`));
+  assert.ok(
+    lines.includes(
+      `for /f "delims=" %%D in ('dir /b /ad /o:d "C:\\Users\\Ann Lee\\.vscode\\extensions\\twokey.twokey-*" 2^>nul') do if exist "C:\\Users\\Ann Lee\\.vscode\\extensions\\%%D\\dist\\cli.js" set "cli=C:\\Users\\Ann Lee\\.vscode\\extensions\\%%D\\dist\\cli.js"`,
+    ),
+    'the newest TwoKey by date (dir /o:d lists oldest first, the last wins)',
+  );
+  assert.ok(lines.some((l) => l.startsWith(`for /f "delims=" %%D in ('dir /b /ad /o:d "C:\\Users\\Ann Lee\\AppData\\Local\\Programs\\Microsoft VS Code"`) && l.endsWith('\\%%D\\Code.exe"')));
+  assert.ok(lines.includes(`for /f "delims=" %%N in ('where node 2^>nul') do if not exist "%node%" set "node=%%N"`));
+  assert.ok(lines.includes('if /i "%~1"=="hook" if exist "%cli:cli.js=hook.js%" set "cli=%cli:cli.js=hook.js%"'));
+  assert.ok(lines.includes('set "NODE_COMPILE_CACHE=C:\\Users\\Ann Lee\\AppData\\Local\\twokey\\compile-cache"'));
+  assert.ok(lines.includes('set "ELECTRON_RUN_AS_NODE=1"'));
+  assert.ok(lines.includes('"%node%" "%cli%" %*'));
+  const refuse = lines.indexOf(':refuse');
+  assert.ok(refuse > lines.indexOf('"%node%" "%cli%" %*'));
+  assert.match(lines[refuse + 1], /^>&2 echo TwoKey: refused this call because the TwoKey hook cannot find TwoKey/);
+  assert.equal(lines[refuse + 2], 'exit /b 2');
+  assert.ok(lines.indexOf('if not exist "%cli%" goto refuse') < lines.indexOf('"%node%" "%cli%" %*'));
+  assert.ok(lines.indexOf('if not exist "%node%" goto refuse') < lines.indexOf('"%node%" "%cli%" %*'));
+});
+
+test('Windows launcher: a % in a path is doubled, so cmd.exe does not expand it', () => {
+  const text = windowsLauncherScript({ node: 'C:\\100%\\node.exe', cli: 'C:\\e\\twokey.twokey-1\\dist\\cli.js' }, 'C:\\s');
+  assert.ok(text.includes('set "node=C:\\100%%\\node.exe"'));
+});
+
+test('for `hook`, runs the lean hook.js beside the CLI when it is there; other commands run the CLI', () => {
+  const f = fixture();
+  const cli = f.cliOf('0.2.0');
+  fs.writeFileSync(path.join(path.dirname(cli), 'hook.js'), '');
+  const node = f.nodeOf('b1');
+  const launcher = writeLauncher(path.join(f.root, 'state'), { node, cli, electron: true }, 'linux')!;
+  assert.equal(f.run(launcher).out, `b1 1 ${path.join(path.dirname(cli), 'hook.js')} hook claude-code --extra`);
+  const other = spawnSync(launcher, ['check', '--', 'ls'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+  assert.equal(other.stdout.trim(), `b1 1 ${cli} check -- ls`);
+  assert.match(fs.readFileSync(launcher, 'utf8'), new RegExp(`NODE_COMPILE_CACHE='${path.join(f.root, 'state', 'compile-cache')}'`));
 });
