@@ -271,6 +271,6 @@ test('dist/hook.js hands every other command to the full CLI', () => {
   const r = spawnSync(process.execPath, [CLI, 'check', '--', 'rm', '-rf', '/'], { encoding: 'utf8' });
   const f = spawnSync(process.execPath, [FULL_CLI, 'check', '--', 'rm', '-rf', '/'], { encoding: 'utf8' });
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stdout, /^ask \(critical, fs\.rm\.root\)/);
+  assert.match(r.stdout, /^ask \(critical, fs\.rm\.root\b/);
   assert.equal(r.stdout, f.stdout);
 });
