@@ -40,7 +40,9 @@ function foundAgents(): Agent[] {
 /** This CLI, as an agent should start it: absolute Node and absolute dist/cli.js. */
 export function selfExecutable(): HookExecutable {
   const script = process.argv[1] ? fs.realpathSync(path.resolve(process.argv[1])) : path.resolve(__filename);
-  return { node: process.execPath, cli: script, electron: !!process.versions.electron };
+  // Agents start the lean hook entry beside the CLI when it is there (it hands the rest to cli.js).
+  const lean = path.join(path.dirname(script), 'hook.js');
+  return { node: process.execPath, cli: /cli\.js$/.test(script) && fs.existsSync(lean) ? lean : script, electron: !!process.versions.electron };
 }
 
 export async function runHooks(args: string[]): Promise<number> {

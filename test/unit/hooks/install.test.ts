@@ -161,7 +161,7 @@ test('twokey hooks install --dry-run prints a diff and writes nothing; install, 
   const inst = spawnSync(process.execPath, [CLI, 'hooks', 'install', '--agent', 'claude-code', '--cwd', ws], { encoding: 'utf8', env });
   assert.equal(inst.status, 0, inst.stderr);
   const installed = json(ws, '.claude/settings.json').hooks.PreToolUse[1].hooks[0].command as string;
-  assert.equal(installed, `${process.execPath} ${CLI} hook claude-code`, 'absolute Node and dist/cli.js');
+  assert.equal(installed, `${process.execPath} ${path.join(path.dirname(CLI), 'hook.js')} hook claude-code`, 'absolute Node and the lean dist/hook.js');
 
   const st = spawnSync(process.execPath, [CLI, 'hooks', 'status', '--cwd', ws], { encoding: 'utf8', env });
   assert.equal(st.status, 1, 'not every agent is installed');
