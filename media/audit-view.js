@@ -54,7 +54,7 @@
   el.search.value = state.filters.text || '';
 
   function save() {
-    vscode.setState({ filters: state.filters, selectedId: state.selectedId });
+    vscode.setState({ ...(vscode.getState() || {}), filters: state.filters, selectedId: state.selectedId });
   }
 
   function request(page, force) {
@@ -86,6 +86,18 @@
     refresh(true);
   }
 
+  /** `1 record`, `2 records`, `1,234 records`. */
+  function plural(n, one, many) {
+    return `${n.toLocaleString()} ${n === 1 ? one : many || one + 's'}`;
+  }
+
+  /** The full moment, for the time cell's tooltip: local time with its zone, and the record's own UTC stamp. */
+  function fullTime(ts) {
+    const d = new Date(ts);
+    if (isNaN(d.getTime())) return String(ts || '');
+    return `${d.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'long' })} (${ts})`;
+  }
+
   function fmtTime(ts) {
     const d = new Date(ts);
     if (isNaN(d.getTime())) return String(ts || '');
@@ -93,7 +105,7 @@
     return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
   }
 
-  const DECISION_LABEL = { allowed: '✓ allowed', denied: '✕ denied', 'timed-out': '⏱ timed out', observed: '◉ observed' };
+  const DECISION_LABEL = { allowed: 'allowed', denied: 'denied', 'timed-out': 'timed out', observed: 'observed' };
   const DECIDER_LABEL = { policy: 'policy', human: 'person', timeout: 'timeout' };
 
   function cell(cls, text, title) {
@@ -119,7 +131,7 @@
     row.dataset.source = r.source;
     row.style.transform = `translateY(${index * ROW_H}px)`;
     row.append(
-      cell('time', fmtTime(r.ts), r.ts),
+      cell('time', fmtTime(r.ts), fullTime(r.ts)),
       cell('source', r.source),
       cell('command', r.command, r.command),
       cell('environment env-' + r.environment, r.environment),
@@ -161,8 +173,7 @@
       el.table.dataset.loading = String(state.loading);
       const filtered = state.total !== state.loaded;
       el.count.textContent =
-        (filtered ? `${state.total.toLocaleString()} of ${state.loaded.toLocaleString()}` : `${state.loaded.toLocaleString()}`) +
-        ' records' +
+        (filtered ? `${state.total.toLocaleString()} of ${plural(state.loaded, 'record')}` : plural(state.loaded, 'record')) +
         (state.loading ? ' (loading…)' : '');
     });
   }
@@ -313,20 +324,130 @@
       case 'detail':
         showDetail(m.record);
         break;
+      case 'chart':
+        state.chart = m.days;
+        drawChart();
+        break;
       case 'verified': {
         const b = m.firstBroken;
         el.status.dataset.kind = m.ok ? 'ok' : 'error';
         el.status.textContent = m.ok
-          ? `The hash chain is intact: ${m.records.toLocaleString()} records verified.`
+          ? `✓ The hash chain is intact: ${plural(m.records, 'record')} verified.`
           : `The log is broken at ${b.file} line ${b.line} (seq ${b.seq}): ${b.reason}`;
         break;
       }
       case 'exported':
         el.status.dataset.kind = 'info';
-        el.status.textContent = `Exported ${m.count.toLocaleString()} records to ${m.file}.`;
+        el.status.textContent = `Exported ${plural(m.count, 'record')} to ${m.file}.`;
         break;
     }
   });
+
+  // Column widths: each fixed column as wide as its header or its longest possible value,
+  // measured in the font the cells use; then a header's handle (drag, or arrow keys) changes
+  // it, and that width is kept.
+  const COLUMN_VALUES = {
+    time: [fmtTime('2026-12-28T23:58:58Z')],
+    source: ['terminal', 'task', 'shim', 'cursor', 'claude-code', 'copilot', 'file-watch'],
+    environment: ['production', 'staging', 'development', 'unknown'],
+    risk: ['critical', 'high', 'low', 'none'],
+    decision: Object.values(DECISION_LABEL).map((l) => '✓ ' + l),
+    'decided-by': Object.values(DECIDER_LABEL),
+  };
+  function fitColumns() {
+    const probe = document.querySelector('#table-header .cell.time');
+    if (!probe) return;
+    const ctx = document.createElement('canvas').getContext('2d');
+    const cs = getComputedStyle(probe);
+    const rowFont = getComputedStyle(document.body).font;
+    for (const col of Object.keys(COLUMN_VALUES)) {
+      const header = document.querySelector(`#table-header .cell.${col}`);
+      ctx.font = cs.font; // headers are bold
+      let w = ctx.measureText(header ? header.textContent : '').width + 8; // the resize handle
+      ctx.font = rowFont;
+      for (const v of COLUMN_VALUES[col]) w = Math.max(w, ctx.measureText(v).width);
+      document.documentElement.style.setProperty(`--w-${col}`, `${Math.ceil(w) + 18}px`);
+    }
+  }
+  fitColumns();
+  const savedWidths = saved.widths || {};
+  for (const col of Object.keys(savedWidths)) document.documentElement.style.setProperty(`--w-${col}`, savedWidths[col]);
+  function setWidth(col, px) {
+    const w = `${Math.max(48, Math.round(px))}px`;
+    document.documentElement.style.setProperty(`--w-${col}`, w);
+    savedWidths[col] = w;
+    vscode.setState({ ...(vscode.getState() || {}), widths: savedWidths });
+  }
+  for (const h of document.querySelectorAll('#table-header .resize')) {
+    const col = h.dataset.col;
+    h.addEventListener('pointerdown', (e) => {
+      e.preventDefault();
+      const start = e.clientX;
+      const width = h.parentElement.getBoundingClientRect().width;
+      h.setPointerCapture(e.pointerId);
+      const move = (ev) => setWidth(col, width + ev.clientX - start);
+      const up = () => {
+        h.removeEventListener('pointermove', move);
+        h.removeEventListener('pointerup', up);
+      };
+      h.addEventListener('pointermove', move);
+      h.addEventListener('pointerup', up);
+    });
+    h.addEventListener('keydown', (e) => {
+      const width = h.parentElement.getBoundingClientRect().width;
+      if (e.key === 'ArrowLeft') setWidth(col, width - 10);
+      else if (e.key === 'ArrowRight') setWidth(col, width + 10);
+      else return;
+      e.preventDefault();
+    });
+  }
+
+  // Decisions per day, stacked by decision or by environment.
+  const CHART_KEYS = {
+    decision: ['allowed', 'denied', 'timed-out', 'observed'],
+    environment: ['production', 'unknown', 'staging', 'development'],
+  };
+  const chartEl = { bars: $('chart-bars'), legend: $('chart-legend'), box: $('chart') };
+  function chartBy() {
+    const r = document.querySelector('input[name="chart-by"]:checked');
+    return r ? r.value : 'decision';
+  }
+  function drawChart() {
+    const days = state.chart || [];
+    chartEl.box.hidden = days.length === 0;
+    const by = chartBy();
+    const keys = CHART_KEYS[by];
+    const max = Math.max(1, ...days.map((d) => d.total));
+    const bars = document.createDocumentFragment();
+    for (const d of days) {
+      const bar = document.createElement('div');
+      bar.className = 'bar';
+      const parts = keys.filter((k) => d[by][k]).map((k) => `${d[by][k]} ${k}`);
+      bar.title = `${d.day}: ${plural(d.total, 'decision')} (${parts.join(', ')})`;
+      bar.style.height = `${(d.total / max) * 100}%`;
+      for (const k of keys) {
+        const n = d[by][k] || 0;
+        if (!n) continue;
+        const seg = document.createElement('div');
+        seg.className = `seg mark-${k}`;
+        seg.style.height = `${(n / d.total) * 100}%`;
+        bar.append(seg);
+      }
+      bars.append(bar);
+    }
+    chartEl.bars.replaceChildren(bars);
+    const total = days.reduce((a, d) => a + d.total, 0);
+    chartEl.bars.setAttribute('aria-label', days.length ? `${plural(total, 'decision')} over ${plural(days.length, 'day')}, from ${days[0].day} to ${days[days.length - 1].day}` : 'No decisions yet');
+    const legend = document.createDocumentFragment();
+    for (const k of keys) {
+      const s = document.createElement('span');
+      s.className = `key mark-${k}`;
+      s.textContent = k;
+      legend.append(s);
+    }
+    chartEl.legend.replaceChildren(legend);
+  }
+  for (const r of document.querySelectorAll('input[name="chart-by"]')) r.addEventListener('change', drawChart);
 
   function filtersActive() {
     const f = state.filters;

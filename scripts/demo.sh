@@ -2,6 +2,8 @@
 # Sets everything up on a fresh machine and opens TwoKey in a real VS Code (the VS Code
 # server from the code-server npm package) on a demo workspace, then prints the URL to open.
 #   TWOKEY_VSCODE_VERSION=1.139.1 PORT=8123 bash scripts/demo.sh
+#   bash scripts/demo.sh --reset     (starts again from a fresh demo workspace and settings)
+# Stop it with Ctrl+C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VERSION="${TWOKEY_VSCODE_VERSION:-1.100.3}"
@@ -14,6 +16,10 @@ npm run --silent package
 VSIX="$PWD/twokey-$(node -p 'require("./package.json").version').vsix"
 
 DEMO="$CACHE/demo"
+if [ "${1:-}" = "--reset" ]; then
+  echo "TwoKey demo: removing $DEMO (workspace, settings, installed extension)"
+  rm -rf "$DEMO"
+fi
 EXT="$DEMO/extensions"; DATA="$DEMO/data"; WS="$DEMO/workspace"
 mkdir -p "$EXT" "$DATA/data/Machine" "$WS"
 cp -rn test/fixtures/demo-workspace/. "$WS/"

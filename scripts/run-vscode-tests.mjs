@@ -31,7 +31,7 @@ if (tier === 'integration') {
   // The VSIX carries only what the extension needs at run time.
   const ls = spawnSync('npx', ['vsce', 'ls', '--no-dependencies'], { encoding: 'utf8' });
   const files = ls.stdout.split('\n').filter(Boolean);
-  const stray = files.filter((f) => !/^(dist\/[^/]+\.(js|wasm)|media\/.+|package\.json|README\.md|CHANGELOG\.md|LICENSE)$/.test(f));
+  const stray = files.filter((f) => !/^(dist\/[^/]+\.(js|wasm)|media\/.+|l10n\/[^/]+\.json|package\.json|package\.nls\.json|README\.md|CHANGELOG\.md|LICENSE)$/.test(f));
   if (ls.status !== 0 || files.length === 0 || stray.length) {
     console.error(`vsce ls: unexpected files in the package: ${stray.join(', ') || ls.stderr}`);
     process.exit(1);

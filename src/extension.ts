@@ -24,6 +24,7 @@ import { doctorFinding, registerAgentHooks } from './ui/agentHooks';
 import { readRecord, statusAll } from './core/hooks/workspaceHooks';
 import { ApprovalPrompt } from './ui/approval';
 import { registerPreviewProvider } from './ui/preview';
+import { openWalkthroughOnFirstRun } from './ui/walkthrough';
 import type { Surface } from './ui/statusBar';
 import { EnvironmentController } from './ui/environmentController';
 import { AuditView } from './ui/auditView';
@@ -106,6 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   const protection = new Protection();
   context.subscriptions.push(protection);
   const previews = registerPreviewProvider(context);
+  void openWalkthroughOnFirstRun(context);
   let onPending: (n: number) => void = () => undefined;
   const approvals = new ApprovalPrompt(() => settings.decisionTimeoutSeconds * 1000, previews, (n) => onPending(n));
   const decisions = new DecisionService(

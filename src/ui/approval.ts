@@ -87,8 +87,8 @@ export class ApprovalPrompt {
     const root = req.workspaceRoot;
     const rel = (s: string) => workspaceRelative(s, root);
     const cmd = oneLine(maskSecrets(req.command), 160);
-    const waiting = this.pending > 1 ? ` ${this.pending - 1} more waiting.` : '';
-    const message = `TwoKey: \`${cmd}\` in ${headlineEnvironment(v)}, ${v.risk} risk: ${rel(whatItDoes(v))}.${waiting}`;
+    const waiting = this.pending > 1 ? ' ' + vscode.l10n.t('{0} more waiting.', this.pending - 1) : '';
+    const message = vscode.l10n.t('TwoKey: `{0}` in {1}, {2} risk: {3}.', cmd, headlineEnvironment(v), v.risk, rel(whatItDoes(v))) + waiting;
     const real = v.evidence.filter((e) => e.signal !== 'none');
     const evidence = real.map((e) => `${e.signal} = ${rel(e.value)} → ${e.environment}`);
 
@@ -115,32 +115,38 @@ export class ApprovalPrompt {
       preview = await Promise.race([computing, new Promise<undefined>((r) => (wait = setTimeout(() => r(undefined), SUMMARY_WAIT_MS)))]);
       clearTimeout(wait);
     }
-    const lost = preview ? compactSummary(preview, root) : this.previews ? ['Still counting: the panel beside fills in as TwoKey counts.'] : [];
+    const lost = preview ? compactSummary(preview, root) : this.previews ? [vscode.l10n.t('Still counting: the panel beside fills in as TwoKey counts.')] : [];
     const detail = [
-      ...(lost.length ? ['What would be lost:', ...lost.map((l) => `  ${l}`), ''] : []),
-      v.targets.length ? `Target: ${v.targets.map(rel).join(', ')}` : '',
-      `Environment: ${v.environment}${evidence.length ? '' : ' (no signal places this command; unknown counts as production)'}`,
+      ...(lost.length ? [vscode.l10n.t('What would be lost:'), ...lost.map((l) => `  ${l}`), ''] : []),
+      v.targets.length ? vscode.l10n.t('Target: {0}', v.targets.map(rel).join(', ')) : '',
+      evidence.length
+        ? vscode.l10n.t('Environment: {0}', v.environment)
+        : vscode.l10n.t('Environment: {0} (no signal places this command; unknown counts as production)', v.environment),
       ...evidence.map((e) => `  ${e}`),
-      `Rules: ${v.rules.join(', ') || 'none'} (${v.category})`,
-      `From: ${req.origin}`,
+      vscode.l10n.t('Rules: {0} ({1})', v.rules.join(', ') || 'none', v.category),
+      vscode.l10n.t('From: {0}', req.origin),
       '',
-      v.typedConfirmation ? `Enter, Escape or closing denies. Allow once asks you to type "${confirmWord(v)}".` : 'Enter, Escape or closing denies.',
+      v.typedConfirmation
+        ? vscode.l10n.t('Enter, Escape or closing denies. Allow once asks you to type "{0}".', confirmWord(v))
+        : vscode.l10n.t('Enter, Escape or closing denies.'),
     ]
       .filter((l, i, all) => l !== '' || (i > 0 && all[i - 1] !== ''))
       .join('\n');
 
     const alternatives = saferAlternatives(req.command, v).filter((a) => a.kind === 'trash' || req.runInstead);
     // Deny first: the focused button, so Enter refuses.
-    const buttons = [DENY, ALLOW_ONCE, ...alternatives.map((a) => a.label)];
+    const deny = vscode.l10n.t(DENY);
+    const allowOnce = vscode.l10n.t(ALLOW_ONCE);
+    const buttons = [deny, allowOnce, ...alternatives.map((a) => a.label)];
     const pick = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
     const alt = alternatives.find((a) => a.label === pick);
     if (alt) return { replaced: await carryOut(alt, req) };
-    if (pick !== ALLOW_ONCE) return 'deny';
+    if (pick !== allowOnce) return 'deny';
     if (!v.typedConfirmation) return 'allow';
     const word = confirmWord(v);
     const typed = await vscode.window.showInputBox({
-      title: 'TwoKey: typed confirmation',
-      prompt: `Type "${word}" to run \`${oneLine(cmd, 80)}\` once. Anything else denies it.`,
+      title: vscode.l10n.t('TwoKey: typed confirmation'),
+      prompt: vscode.l10n.t('Type "{0}" to run `{1}` once. Anything else denies it.', word, oneLine(cmd, 80)),
       placeHolder: word,
       ignoreFocusOut: true,
     });
@@ -150,7 +156,7 @@ export class ApprovalPrompt {
 
 /** The environment as a headline says it (no parentheses: the risk follows). */
 function headlineEnvironment(v: Verdict): string {
-  return v.environment === 'unknown' ? 'an unknown environment, treated as production' : v.environment;
+  return v.environment === 'unknown' ? vscode.l10n.t('an unknown environment, treated as production') : v.environment;
 }
 
 /** What a person types to confirm: the environment, or the resource the rule names. */

@@ -12,7 +12,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import { auditViewHtml } from './auditViewHtml';
+import { auditViewHtml, DailyCounts } from './auditViewHtml';
 import { AuditViewModel, exportToFile, type AuditLog, type AuditRecord, type ViewFilters } from '../core/audit';
 
 /** Messages from the webview. */
@@ -30,6 +30,7 @@ export class AuditView implements vscode.Disposable {
   private static current: AuditView | undefined;
 
   private readonly model = new AuditViewModel();
+  private readonly daily = new DailyCounts();
   private readonly disposables: vscode.Disposable[] = [];
   private loading = true;
   private disposed = false;
@@ -96,6 +97,8 @@ export class AuditView implements vscode.Disposable {
       }
       if (fresh.length) {
         this.model.addNewer(fresh);
+        this.daily.add(fresh);
+        this.postChart();
         this.post({ type: 'appended', count: fresh.length, loaded: this.model.size });
       }
     }, 30);
@@ -121,6 +124,7 @@ export class AuditView implements vscode.Disposable {
         batch.push(r);
         if (batch.length >= (first ? 500 : BATCH)) {
           this.model.addOlder(batch);
+          this.daily.add(batch);
           batch = [];
           first = false;
           this.status();
@@ -128,6 +132,7 @@ export class AuditView implements vscode.Disposable {
         }
       }
       this.model.addOlder(batch);
+      this.daily.add(batch);
     } catch (err) {
       void vscode.window.showWarningMessage(`TwoKey: could not read the audit log: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
@@ -142,6 +147,7 @@ export class AuditView implements vscode.Disposable {
     const send = () => {
       this.statusTimer = undefined;
       this.post({ type: 'status', loaded: this.model.size, loading: this.loading });
+      this.postChart();
     };
     if (now) {
       if (this.statusTimer) clearTimeout(this.statusTimer);
@@ -149,6 +155,10 @@ export class AuditView implements vscode.Disposable {
     } else if (!this.statusTimer) {
       this.statusTimer = setTimeout(send, 100);
     }
+  }
+
+  private postChart(): void {
+    this.post({ type: 'chart', days: this.daily.latest() });
   }
 
   private post(msg: Record<string, unknown>): void {
@@ -159,6 +169,7 @@ export class AuditView implements vscode.Disposable {
     switch (m.type) {
       case 'ready':
         this.post({ type: 'status', loaded: this.model.size, loading: this.loading });
+        this.postChart();
         return;
       case 'query': {
         const page = this.model.query(m.filters ?? {}, Math.max(0, m.start | 0), Math.min(1000, Math.max(0, m.count | 0)));
@@ -192,7 +203,7 @@ export class AuditView implements vscode.Disposable {
     if (!target) return;
     const n = exportToFile(this.log.dir, format, target.fsPath);
     this.post({ type: 'exported', file: target.fsPath, count: n });
-    void vscode.window.showInformationMessage(`TwoKey: exported ${n} audit record(s) to ${target.fsPath}.`);
+    void vscode.window.showInformationMessage(`TwoKey: exported ${n} audit ${n === 1 ? 'record' : 'records'} to ${target.fsPath}.`);
   }
 
   private html(): string {

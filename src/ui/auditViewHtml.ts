@@ -49,16 +49,26 @@ export function auditViewHtml(o: AuditViewHtmlOptions): string {
   <button id="export-json" type="button">Export JSON</button>
 </header>
 <div id="status" role="status" aria-live="polite"></div>
+<figure id="chart" aria-labelledby="chart-caption">
+  <figcaption id="chart-caption"><span>Decisions per day (UTC)</span>
+    <span class="chart-by" role="radiogroup" aria-label="Colour the bars by">
+      <label><input type="radio" name="chart-by" value="decision" checked> by decision</label>
+      <label><input type="radio" name="chart-by" value="environment"> by environment</label>
+    </span>
+  </figcaption>
+  <div id="chart-bars" role="img" aria-label="No decisions yet"></div>
+  <div id="chart-legend" aria-hidden="true"></div>
+</figure>
 <main id="main">
   <section id="table" role="grid" aria-label="Audit records, newest first" aria-rowcount="0" data-total="0" data-loaded="0" data-loading="true">
     <div id="table-header" role="row">
-      <span class="cell time" role="columnheader">Time</span>
-      <span class="cell source" role="columnheader">Source</span>
+      <span class="cell time" role="columnheader">Time<span class="resize" data-col="time" role="separator" aria-orientation="vertical" aria-label="Resize the Time column" tabindex="0"></span></span>
+      <span class="cell source" role="columnheader">Source<span class="resize" data-col="source" role="separator" aria-orientation="vertical" aria-label="Resize the Source column" tabindex="0"></span></span>
       <span class="cell command" role="columnheader">Command</span>
-      <span class="cell environment" role="columnheader">Environment</span>
-      <span class="cell risk" role="columnheader">Risk</span>
-      <span class="cell decision" role="columnheader">Decision</span>
-      <span class="cell decided-by" role="columnheader">Decided by</span>
+      <span class="cell environment" role="columnheader">Environment<span class="resize" data-col="environment" role="separator" aria-orientation="vertical" aria-label="Resize the Environment column" tabindex="0"></span></span>
+      <span class="cell risk" role="columnheader">Risk<span class="resize" data-col="risk" role="separator" aria-orientation="vertical" aria-label="Resize the Risk column" tabindex="0"></span></span>
+      <span class="cell decision" role="columnheader">Decision<span class="resize" data-col="decision" role="separator" aria-orientation="vertical" aria-label="Resize the Decision column" tabindex="0"></span></span>
+      <span class="cell decided-by" role="columnheader">Decided by<span class="resize" data-col="decided-by" role="separator" aria-orientation="vertical" aria-label="Resize the Decided by column" tabindex="0"></span></span>
     </div>
     <div id="viewport" tabindex="0">
       <div id="spacer"></div>
@@ -74,4 +84,34 @@ export function auditViewHtml(o: AuditViewHtmlOptions): string {
 <script nonce="${o.nonce}" src="${o.jsUri}"></script>
 </body>
 </html>`;
+}
+
+export interface DayCounts {
+  /** UTC day, `YYYY-MM-DD`. */
+  day: string;
+  total: number;
+  decision: Record<string, number>;
+  environment: Record<string, number>;
+}
+
+/** Decisions per UTC day, by decision and by environment, for the chart at the top of the view. */
+export class DailyCounts {
+  private readonly days = new Map<string, DayCounts>();
+
+  add(records: Iterable<{ ts: string; decision: string; environment: string }>): void {
+    for (const r of records) {
+      const day = typeof r.ts === 'string' ? r.ts.slice(0, 10) : '';
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) continue;
+      let d = this.days.get(day);
+      if (!d) this.days.set(day, (d = { day, total: 0, decision: {}, environment: {} }));
+      d.total++;
+      d.decision[r.decision] = (d.decision[r.decision] ?? 0) + 1;
+      d.environment[r.environment] = (d.environment[r.environment] ?? 0) + 1;
+    }
+  }
+
+  /** The last `max` days that have records, oldest first. */
+  latest(max = 60): DayCounts[] {
+    return [...this.days.values()].sort((a, b) => (a.day < b.day ? -1 : 1)).slice(-max);
+  }
 }

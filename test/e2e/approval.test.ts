@@ -20,6 +20,7 @@ import {
   newTerminal,
   openPackaged,
   runCommand,
+  shoot,
   statusBadge,
   terminalText,
   typeInTerminal,
@@ -242,14 +243,6 @@ for (const version of VERSIONS) {
 /** The label of the focused dialog button. */
 async function focusedButton(page: Page): Promise<string> {
   return page.evaluate('document.activeElement && document.activeElement.closest(".monaco-dialog-box") ? document.activeElement.textContent.trim() : ""') as Promise<string>;
-}
-
-/** With TWOKEY_SCREENSHOTS set (a folder), the README's pictures are taken again from here. */
-export async function shoot(page: Page, name: string): Promise<void> {
-  const dir = process.env.TWOKEY_SCREENSHOTS;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`) });
 }
 
 async function answerQuickPick(page: Page, label: string): Promise<void> {

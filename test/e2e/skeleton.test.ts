@@ -23,6 +23,7 @@ import {
   waitUntil,
   webviewFrame,
   refusedWithBrokerDown,
+  shoot,
 } from './workbench';
 
 
@@ -49,6 +50,7 @@ for (const version of VERSIONS) {
     it('shows the environment badge', async () => {
       const text = await statusBadge(page);
       assert.match(text, /unknown|production|staging|development/);
+      await shoot(page, 'badge', page.locator('.statusbar'));
     });
 
     it("the badge's tooltip shows the evidence, the protection state and today's counts", async () => {
@@ -152,6 +154,30 @@ for (const version of VERSIONS) {
       const rows = await frame.locator('.row').allInnerTexts();
       assert.ok(rows.some((r) => r.includes('rm -rf victim') && /denied/.test(r)), `a denied row in ${rows.join(' | ')}`);
       assert.ok(rows.some((r) => r.includes('rm -rf victim') && /allowed/.test(r)), 'an allowed row');
+    });
+
+    it('the audit view fits at 1400×900: no column header or value is cut; a chart of decisions per day; plurals', async () => {
+      const frame = await webviewFrame(page, '.row');
+      // Every fixed column shows its whole header and values (the command column may clip).
+      const cut = await frame.locator('#table-header .cell:not(.command), .row .cell:not(.command)').evaluateAll((cells) =>
+        cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => `${c.className}: ${c.textContent}`),
+      );
+      assert.deepEqual(cut, [], 'cells cut at 1400×900');
+      // And the row fits the table: the last column ends inside it.
+      const overflow = await frame.locator('#table').evaluate((t) => {
+        const last = t.querySelector('#table-header .cell.decided-by')!.getBoundingClientRect().right;
+        return last - t.getBoundingClientRect().right;
+      });
+      assert.ok(overflow <= 0, `the last column ends ${overflow}px past the table`);
+      const headers = await frame.locator('#table-header .cell').allInnerTexts();
+      assert.deepEqual(headers.map((h) => h.trim()), ['Time', 'Source', 'Command', 'Environment', 'Risk', 'Decision', 'Decided by']);
+      const title = await frame.locator('.row .cell.time').first().getAttribute('title');
+      assert.match(title ?? '', /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/, 'the full timestamp on hover');
+      await frame.locator('#chart-bars .bar').first().waitFor({ timeout: 10_000 });
+      assert.match((await frame.locator('#chart-bars').getAttribute('aria-label')) ?? '', /decisions? over 1 day/);
+      assert.match(await frame.locator('#count').innerText(), /^\d+ records?$|^1 record$/);
+      assert.ok(!/\b1 records\b/.test(await frame.locator('body').innerText()));
+      await shoot(page, 'audit-view');
     });
 
     it('the audit view filters by decision and opens a record in the detail pane', async () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import { installVsix, launchBrowser, openWorkbench, startServer, tmpDir, type Server, type ServerOptions } from '../support/vscode';
 
 export async function runCommand(page: Page, title: string): Promise<void> {
@@ -169,3 +169,16 @@ export async function refusedWithBrokerDown(page: Page, workspace: string, tag: 
   }
 }
 
+
+/**
+ * With TWOKEY_SCREENSHOTS set (a folder, e.g. docs/screenshots), the README's pictures are
+ * taken again from the UI tests, so they show what the product really looks like.
+ */
+export async function shoot(page: Page, name: string, part?: Locator): Promise<void> {
+  const dir = process.env.TWOKEY_SCREENSHOTS;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  if (part) await part.screenshot({ path: file });
+  else await page.screenshot({ path: file });
+}

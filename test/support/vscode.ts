@@ -88,6 +88,9 @@ export async function startServer(o: ServerOptions): Promise<Server> {
       'extensions.autoCheckUpdates': false,
       'update.mode': 'none',
       'telemetry.telemetryLevel': 'off',
+      // The first-run walkthrough would take the editor area in every fresh test server:
+      // only the walkthrough test turns it back on.
+      'twokey.walkthrough.openOnFirstRun': false,
       ...o.machineSettings,
     },
     null,
