@@ -29,6 +29,23 @@ const entries = [
 mkdirSync('dist', { recursive: true });
 cpSync('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm');
 cpSync('node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-bash.wasm', 'dist/tree-sitter-bash.wasm');
+// Grammars for code embedded in command lines (loaded on first need) and PostgreSQL's parser.
+for (const g of ['python', 'javascript', 'ruby', 'php', 'powershell']) {
+  cpSync(`node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-${g}.wasm`, `dist/tree-sitter-${g}.wasm`);
+}
+cpSync('node_modules/libpg-query/wasm/libpg-query.wasm', 'dist/libpg-query.wasm');
+
+// Parser libraries loaded at run time (src/core/lang/vendor.ts), each bundled on its own so
+// the main bundles stay small: the SQL grammars, PostgreSQL's parser, graphql-js.
+const vendors = [
+  { entryPoints: ['node_modules/node-sql-parser/build/mysql.js'], outfile: 'dist/sql-mysql.js' },
+  { entryPoints: ['node_modules/node-sql-parser/build/mariadb.js'], outfile: 'dist/sql-mariadb.js' },
+  { entryPoints: ['node_modules/node-sql-parser/build/sqlite.js'], outfile: 'dist/sql-sqlite.js' },
+  { entryPoints: ['node_modules/node-sql-parser/build/postgresql.js'], outfile: 'dist/sql-postgresql.js' },
+  { entryPoints: ['node_modules/libpg-query/wasm/index.cjs'], outfile: 'dist/libpg-query.js' },
+  { entryPoints: ['node_modules/graphql/language/index.js'], outfile: 'dist/graphql.js' },
+].map((v) => ({ ...common, sourcemap: false, minify: true, ...v }));
+await Promise.all(vendors.map((v) => esbuild.build(v)));
 
 if (watch) {
   for (const e of entries) {

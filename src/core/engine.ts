@@ -17,7 +17,9 @@ import type {
 import { loadBashParser, type BashParser } from './shell/treesitter';
 import { BudgetExceeded, newContext, parseScript } from './shell/extract';
 import { DYN, type ParsedLine, type SimpleCommand } from './shell/model';
-import { runRules } from './rules/index';
+import { runRules, type RuleContext } from './rules/index';
+import { loadSqlParser } from './lang/sql';
+import { setGrammarDir } from './lang/grammars';
 
 export interface EngineOptions {
   /** Folder holding tree-sitter.wasm and tree-sitter-bash.wasm (default: next to the bundle, then node_modules). */
@@ -54,7 +56,10 @@ const RISK_RANK: Record<Risk, number> = { none: 0, low: 1, high: 2, critical: 3 
 const UNKNOWN_ENV: EnvironmentResolution = { environment: 'unknown', evidence: [] };
 
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
-  const parser = await loadBashParser(opts.wasmDir);
+  // PostgreSQL's parser only loads asynchronously: it loads here, beside the shell grammar
+  // (~20 ms, in parallel). The grammars for embedded code load on first need (lang/grammars.ts).
+  const [parser] = await Promise.all([loadBashParser(opts.wasmDir), loadSqlParser()]);
+  setGrammarDir(opts.wasmDir);
   return new DecisionEngine(parser, opts);
 }
 
@@ -94,7 +99,8 @@ class DecisionEngine implements Engine {
     const started = performance.now();
     const command = req.command ?? '';
     const home = req.home ?? req.env?.HOME;
-    const ruleCtx = { cwd: req.cwd, workspaceRoot: req.workspaceRoot ?? req.cwd, home, env: req.env, readFile: this.opts.readFile };
+    const ruleCtx: RuleContext = { cwd: req.cwd, workspaceRoot: req.workspaceRoot ?? req.cwd, home, env: req.env, readFile: this.opts.readFile };
+    ruleCtx.shell = (line, label) => this.nested(line, label, req, ruleCtx, started);
     let parsed: ParsedLine = { commands: [], unanalysable: [] };
     const hits: RuleHit[] = [];
     const perCommand: string[][] = [];
@@ -129,7 +135,36 @@ class DecisionEngine implements Engine {
     const decided = this.opts.overrides ? this.opts.overrides(unique, req, envRes) : unique;
     return { verdict: decide(decided, envRes, targets), parsed, perCommand };
   }
+
+  private nesting = 0;
+
+  /** A command another program runs in a shell (psql `\\!`, COPY … PROGRAM, sqlite `.shell`): judged like a line of its own. */
+  private nested(line: string, label: string, req: CheckRequest, ruleCtx: RuleContext, started: number): RuleHit[] {
+    if (this.nesting >= MAX_NESTED) {
+      return [{ id: 'shell.unanalysable', category: 'unanalysable', risk: 'high', reason: `TwoKey cannot check what this runs because ${label} nests commands too deeply` }];
+    }
+    this.nesting++;
+    try {
+      const ctx = newContext(this.parser, { env: req.env, home: ruleCtx.home, cwd: req.cwd, deadline: started + this.budget });
+      parseScript(line, ctx);
+      const hits: RuleHit[] = [];
+      for (const c of ctx.out.commands) {
+        for (const h of runRules(c, ruleCtx)) {
+          const x = clean(annotate(h, c));
+          hits.push({ ...x, reason: `${x.reason} (run by ${label})` });
+        }
+      }
+      for (const u of ctx.out.unanalysable) {
+        hits.push({ id: 'shell.unanalysable', category: 'unanalysable', risk: 'high', reason: `TwoKey cannot check what ${label} runs because ${u.reason}` });
+      }
+      return hits;
+    } finally {
+      this.nesting--;
+    }
+  }
 }
+
+const MAX_NESTED = 4;
 
 function annotate(h: RuleHit, c: SimpleCommand): RuleHit {
   const wrappers = c.via.filter((v) => v !== 'nohup' && v !== 'time');
@@ -157,7 +192,10 @@ function envLabel(env: EnvironmentName): string {
   return env === 'unknown' ? 'an unknown environment, treated as production' : env;
 }
 
-export function decide(hits: RuleHit[], env: EnvironmentResolution, targets: string[]): Verdict {
+export function decide(hits0: RuleHit[], env: EnvironmentResolution, targets: string[]): Verdict {
+  const prodLike = env.environment === 'production' || env.environment === 'unknown';
+  // A hit that only matters in production or unknown environments counts as low elsewhere.
+  const hits = prodLike ? hits0 : hits0.map((h) => (h.prodOnly && RISK_RANK[h.risk] > RISK_RANK.low ? { ...h, risk: 'low' as Risk } : h));
   const active = hits.filter((h) => h.decision !== 'allow');
   const sorted = [...active].sort((a, b) => {
     const d = (b.decision === 'deny' ? 10 : 0) - (a.decision === 'deny' ? 10 : 0);
@@ -165,7 +203,6 @@ export function decide(hits: RuleHit[], env: EnvironmentResolution, targets: str
   });
   const top = sorted[0];
   const risk: Risk = top ? sorted.reduce<Risk>((m, h) => (RISK_RANK[h.risk] > RISK_RANK[m] ? h.risk : m), 'none') : hits.length ? 'low' : 'none';
-  const prodLike = env.environment === 'production' || env.environment === 'unknown';
   let decision: Verdict['decision'] = 'allow';
   if (active.some((h) => h.decision === 'deny')) decision = 'deny';
   else if (active.some((h) => h.decision === 'ask') || RISK_RANK[risk] >= RISK_RANK.high) decision = 'ask';

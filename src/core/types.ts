@@ -55,6 +55,8 @@ export interface RuleHit {
   decision?: Decision;
   /** True when production/unknown needs the typed confirmation. */
   typedConfirmation?: boolean;
+  /** The risk only holds in production or unknown environments (SQL that cannot be read); elsewhere the hit counts as low. */
+  prodOnly?: boolean;
 }
 
 export interface Verdict {

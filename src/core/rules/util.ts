@@ -9,6 +9,8 @@ export interface RuleContext {
   home?: string;
   env?: Record<string, string | undefined>;
   readFile?: (path: string) => string | undefined;
+  /** Judges a command another program will run in a shell (psql `\\!`, COPY … PROGRAM) with the shell engine; `label` says who runs it. */
+  shell?: (line: string, label: string) => RuleHit[];
 }
 
 export type Rule = (cmd: SimpleCommand, ctx: RuleContext) => RuleHit[] | RuleHit | undefined | void;
