@@ -101,6 +101,11 @@ export function grammar(name: GrammarName): { parser?: Parser; error?: string } 
   return l;
 }
 
+/** How many grammars were loaded (or failed to) so far: the engine checks a line again when one loaded during it. */
+export function grammarLoadCount(): number {
+  return loaded.size;
+}
+
 /** One-time load cost per grammar loaded so far (for the bench). */
 export function grammarLoadTimes(): Record<string, number> {
   const out: Record<string, number> = {};

@@ -6,6 +6,9 @@
  * Pattern matching over another language's source is a heuristic: it looks for the calls
  * that delete, run commands or send requests, and the string literals they are given.
  */
+import { analysePython } from '../lang/python';
+import { analyseJs } from '../lang/js';
+
 export type CodeLang = 'python' | 'js' | 'perl' | 'ruby' | 'php';
 
 export interface CodeScript {
@@ -94,7 +97,18 @@ const EXEC_CALL: Record<CodeLang, RegExp> = {
   php: /\b(?:exec|system|shell_exec|passthru|popen|proc_open)\s*\(/g,
 };
 
+/**
+ * The shell commands inline code amounts to. Python and JavaScript are read with their
+ * tree-sitter grammars (src/core/lang); Perl, Ruby and PHP with the patterns below.
+ */
 export function codeToShell(lang: CodeLang, code: string): CodeScript {
+  if (lang === 'python') return analysePython(code);
+  if (lang === 'js') return analyseJs(code);
+  return codeToShellByPattern(lang, code);
+}
+
+/** Pattern matching over the source: the calls that delete, run commands or send requests, and their string literals. */
+export function codeToShellByPattern(lang: CodeLang, code: string): CodeScript {
   const lines: string[] = [];
   let unanalysable: string | undefined;
 
