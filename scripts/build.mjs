@@ -38,12 +38,12 @@ cpSync('node_modules/libpg-query/wasm/libpg-query.wasm', 'dist/libpg-query.wasm'
 // Parser libraries loaded at run time (src/core/lang/vendor.ts), each bundled on its own so
 // the main bundles stay small: the SQL grammars, PostgreSQL's parser, graphql-js.
 const vendors = [
-  { entryPoints: ['node_modules/node-sql-parser/build/mysql.js'], outfile: 'dist/sql-mysql.js' },
-  { entryPoints: ['node_modules/node-sql-parser/build/mariadb.js'], outfile: 'dist/sql-mariadb.js' },
-  { entryPoints: ['node_modules/node-sql-parser/build/sqlite.js'], outfile: 'dist/sql-sqlite.js' },
-  { entryPoints: ['node_modules/node-sql-parser/build/postgresql.js'], outfile: 'dist/sql-postgresql.js' },
-  { entryPoints: ['node_modules/libpg-query/wasm/index.cjs'], outfile: 'dist/libpg-query.js' },
-  { entryPoints: ['node_modules/graphql/language/index.js'], outfile: 'dist/graphql.js' },
+  { entryPoints: ['node_modules/node-sql-parser/build/mysql.js'], outfile: 'dist/vendor-sql-mysql.js' },
+  { entryPoints: ['node_modules/node-sql-parser/build/mariadb.js'], outfile: 'dist/vendor-sql-mariadb.js' },
+  { entryPoints: ['node_modules/node-sql-parser/build/sqlite.js'], outfile: 'dist/vendor-sql-sqlite.js' },
+  { entryPoints: ['node_modules/node-sql-parser/build/postgresql.js'], outfile: 'dist/vendor-sql-postgresql.js' },
+  { entryPoints: ['node_modules/libpg-query/wasm/index.cjs'], outfile: 'dist/vendor-libpg-query.js' },
+  { entryPoints: ['node_modules/graphql/language/index.js'], outfile: 'dist/vendor-graphql.js' },
 ].map((v) => ({ ...common, sourcemap: false, minify: true, ...v }));
 await Promise.all(vendors.map((v) => esbuild.build(v)));
 

@@ -58,7 +58,7 @@ export function loadSqlParser(): Promise<void> {
   const started = performance.now();
   pgLoading = (async () => {
     try {
-      const mod = loadVendor<PgQuery & { loadModule(): Promise<void> }>('libpg-query.js', 'libpg-query');
+      const mod = loadVendor<PgQuery & { loadModule(): Promise<void> }>('vendor-libpg-query.js', 'libpg-query');
       await mod.loadModule();
       mod.parseSync('SELECT 1');
       pg = mod;
@@ -85,7 +85,7 @@ function nspParser(dialect: NspDialect): NspParser | undefined {
   if (!nsp.has(dialect)) {
     try {
       // One dialect grammar at a time (each is ~250 KB of generated parser).
-      const m = loadVendor<{ Parser: new () => NspParser }>(`sql-${dialect}.js`, `node-sql-parser/build/${dialect}`);
+      const m = loadVendor<{ Parser: new () => NspParser }>(`vendor-sql-${dialect}.js`, `node-sql-parser/build/${dialect}`);
       nsp.set(dialect, new m.Parser());
     } catch {
       nsp.set(dialect, null);

@@ -258,5 +258,5 @@ export function maskUrl(url: string): string {
 
 export function isLocalHost(host: string | undefined): boolean {
   if (!host) return false;
-  return /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|::1|host\.docker\.internal|[\w-]+\.(?:local|localhost|test|internal))$/.test(host);
+  return /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|::1|host\.docker\.internal|[\w-]+\.(?:localhost|test|internal))$/.test(host);
 }

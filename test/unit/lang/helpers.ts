@@ -1,5 +1,5 @@
 import { createEngine, type Engine } from '../../../src/core/engine';
-import type { EnvironmentName, Verdict } from '../../../src/core/types';
+import type { EnvironmentName, ShellName, Verdict } from '../../../src/core/types';
 
 const engines = new Map<EnvironmentName, Promise<Engine>>();
 
@@ -14,6 +14,6 @@ export function engineFor(env: EnvironmentName, files: Record<string, string> = 
 
 export const FILES: Record<string, string> = {};
 
-export async function check(command: string, env: EnvironmentName = 'production', extra: { shell?: string } = {}): Promise<Verdict> {
+export async function check(command: string, env: EnvironmentName = 'production', extra: { shell?: ShellName } = {}): Promise<Verdict> {
   return (await engineFor(env)).check({ command, cwd: '/home/dev/app', workspaceRoot: '/home/dev/app', home: '/home/dev', ...extra });
 }
