@@ -20,6 +20,8 @@ import { DYN, type ParsedLine, type SimpleCommand } from './shell/model';
 import { runRules, type RuleContext } from './rules/index';
 import { loadSqlParser } from './lang/sql';
 import { grammarLoadCount, setGrammarDir } from './lang/grammars';
+import { analysePowerShell } from './lang/powershell';
+import { analyseCmd } from './lang/cmd';
 
 export interface EngineOptions {
   /** Folder holding tree-sitter.wasm and tree-sitter-bash.wasm (default: next to the bundle, then node_modules). */
@@ -110,8 +112,18 @@ class DecisionEngine implements Engine {
       parsed.unanalysable.push({ reason: `the command is ${command.length} characters long, over the ${this.maxLen}-character limit for analysis`, text: command.slice(0, 200) });
     } else if (command.trim() !== '') {
       const ctx = newContext(this.parser, { env: req.env, home, cwd: req.cwd, deadline: started + this.budget });
+      // PowerShell and cmd lines are read with their own grammar and turned into the shell
+      // commands they amount to; what has no shell equivalent comes back as findings.
+      let script = command;
+      const sh = req.shell?.toLowerCase();
+      if (sh === 'powershell' || sh === 'pwsh' || sh === 'cmd') {
+        const t = sh === 'cmd' ? analyseCmd(command, req.env ?? {}) : analysePowerShell(command);
+        script = t.lines.join('\n');
+        for (const f of t.findings) hits.push({ id: f.id, category: f.category, risk: f.risk, reason: f.reason, ...(f.targets ? { targets: f.targets } : {}) });
+        if (t.unanalysable) ctx.out.unanalysable.push({ reason: t.unanalysable, text: command.slice(0, 200) });
+      }
       try {
-        parseScript(command, ctx);
+        parseScript(script, ctx);
         parsed = ctx.out;
         for (const c of parsed.commands) {
           const h = runRules(c, { ...ruleCtx, cwd: c.cwd && !c.cwd.includes(DYN) ? c.cwd : req.cwd });
