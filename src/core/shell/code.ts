@@ -8,6 +8,8 @@
  */
 import { analysePython } from '../lang/python';
 import { analyseJs } from '../lang/js';
+import { analyseRuby } from '../lang/ruby';
+import { analysePhp } from '../lang/php';
 
 export type CodeLang = 'python' | 'js' | 'perl' | 'ruby' | 'php';
 
@@ -98,12 +100,14 @@ const EXEC_CALL: Record<CodeLang, RegExp> = {
 };
 
 /**
- * The shell commands inline code amounts to. Python and JavaScript are read with their
- * tree-sitter grammars (src/core/lang); Perl, Ruby and PHP with the patterns below.
+ * The shell commands inline code amounts to. Python, JavaScript, Ruby and PHP are read with
+ * their tree-sitter grammars (src/core/lang); Perl with the patterns below.
  */
 export function codeToShell(lang: CodeLang, code: string): CodeScript {
   if (lang === 'python') return analysePython(code);
   if (lang === 'js') return analyseJs(code);
+  if (lang === 'ruby') return analyseRuby(code);
+  if (lang === 'php') return analysePhp(code);
   return codeToShellByPattern(lang, code);
 }
 
