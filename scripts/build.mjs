@@ -37,6 +37,23 @@ const entries = [
 mkdirSync(out, { recursive: true });
 cpSync('node_modules/web-tree-sitter/tree-sitter.wasm', `${out}/tree-sitter.wasm`);
 cpSync('node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-bash.wasm', `${out}/tree-sitter-bash.wasm`);
+// Grammars for code embedded in command lines (loaded on first need) and PostgreSQL's parser.
+for (const g of ['python', 'javascript', 'ruby', 'php', 'powershell']) {
+  cpSync(`node_modules/@vscode/tree-sitter-wasm/wasm/tree-sitter-${g}.wasm`, `${out}/tree-sitter-${g}.wasm`);
+}
+cpSync('node_modules/libpg-query/wasm/libpg-query.wasm', `${out}/libpg-query.wasm`);
+
+// Parser libraries loaded at run time (src/core/lang/vendor.ts), each bundled on its own so
+// the main bundles stay small: the SQL grammars, PostgreSQL's parser, graphql-js.
+const vendors = [
+  { entryPoints: ['node_modules/node-sql-parser/build/mysql.js'], outfile: `${out}/vendor-sql-mysql.js` },
+  { entryPoints: ['node_modules/node-sql-parser/build/mariadb.js'], outfile: `${out}/vendor-sql-mariadb.js` },
+  { entryPoints: ['node_modules/node-sql-parser/build/sqlite.js'], outfile: `${out}/vendor-sql-sqlite.js` },
+  { entryPoints: ['node_modules/node-sql-parser/build/postgresql.js'], outfile: `${out}/vendor-sql-postgresql.js` },
+  { entryPoints: ['node_modules/libpg-query/wasm/index.cjs'], outfile: `${out}/vendor-libpg-query.js` },
+  { entryPoints: ['node_modules/graphql/language/index.js'], outfile: `${out}/vendor-graphql.js` },
+].map((v) => ({ ...common, sourcemap: false, minify: true, ...v }));
+await Promise.all(vendors.map((v) => esbuild.build(v)));
 
 if (watch) {
   for (const e of entries) {

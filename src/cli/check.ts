@@ -194,11 +194,12 @@ function runBatch(engine: Engine, d: BatchDefaults): Promise<number> {
       if (trimmed === '') return;
       let res: string;
       try {
-        const item = JSON.parse(trimmed) as { command?: unknown; cwd?: unknown; env?: unknown };
+        const item = JSON.parse(trimmed) as { command?: unknown; cwd?: unknown; env?: unknown; shell?: unknown };
         if (typeof item.command !== 'string') throw new Error('missing "command" string');
         const cwd = typeof item.cwd === 'string' ? resolve(d.cwd, item.cwd) : d.cwd;
         const env = item.env && typeof item.env === 'object' ? { ...baseEnv, ...(item.env as Record<string, string>) } : baseEnv;
-        const v = engine.check({ command: item.command, cwd, env, home: d.home, workspaceRoot: cwd, source: 'cli' });
+        const shell = typeof item.shell === 'string' ? (item.shell.toLowerCase() as CheckRequest['shell']) : undefined;
+        const v = engine.check({ command: item.command, cwd, env, home: d.home, workspaceRoot: cwd, source: 'cli', ...(shell ? { shell } : {}) });
         worst = Math.max(worst, exitCode(v));
         res = line(v);
       } catch (e) {

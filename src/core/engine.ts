@@ -17,8 +17,12 @@ import type {
 import { loadBashParser, type BashParser } from './shell/treesitter';
 import { BudgetExceeded, newContext, parseScript } from './shell/analyse';
 import { DYN, type ParsedLine, type SimpleCommand } from './shell/model';
-import { runRules } from './rules/index';
+import { runRules, type RuleContext } from './rules/index';
 import { fileSourceFrom, type FileSource } from './shell/files';
+import { loadSqlParser } from './lang/sql';
+import { grammarLoadCount, setGrammarDir } from './lang/grammars';
+import { analysePowerShell } from './lang/powershell';
+import { analyseCmd } from './lang/cmd';
 
 export interface EngineOptions {
   /** Folder holding tree-sitter.wasm and tree-sitter-bash.wasm (default: next to the bundle, then node_modules). */
@@ -64,11 +68,15 @@ const RISK_RANK: Record<Risk, number> = { none: 0, low: 1, high: 2, critical: 3 
 const UNKNOWN_ENV: EnvironmentResolution = { environment: 'unknown', evidence: [] };
 
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
-  return createEngineWith(await loadBashParser(opts.wasmDir), opts);
+  // PostgreSQL's parser only loads asynchronously: it loads here, beside the shell grammar
+  // (~20 ms, in parallel). The grammars for embedded code load on first need (lang/grammars.ts).
+  const [parser] = await Promise.all([loadBashParser(opts.wasmDir), loadSqlParser()]);
+  return createEngineWith(parser, opts);
 }
 
 /** The engine with a parser already at hand (or a stand-in: the agents' hooks try plain lines without one). */
 export function createEngineWith(parser: BashParser, opts: EngineOptions = {}): Engine {
+  setGrammarDir(opts.wasmDir);
   return new DecisionEngine(parser, opts);
 }
 
@@ -119,13 +127,14 @@ class DecisionEngine implements Engine {
     return { verdict: r.verdict, commands, unanalysable: r.parsed.unanalysable };
   }
 
-  private run(req: CheckRequest): { verdict: Verdict; parsed: ParsedLine; perCommand: string[][] } {
+  private run(req: CheckRequest, retried = false): { verdict: Verdict; parsed: ParsedLine; perCommand: string[][] } {
     const started = performance.now();
+    const loadsBefore = grammarLoadCount();
     const command = req.command ?? '';
     const home = req.home ?? req.env?.HOME;
     let grace = 0;
     const showPlan = this.opts.showPlan;
-    const ruleCtx = {
+    const ruleCtx: RuleContext = {
       cwd: req.cwd,
       workspaceRoot: req.workspaceRoot ?? req.cwd,
       home,
@@ -142,6 +151,7 @@ class DecisionEngine implements Engine {
           }
         : undefined,
     };
+    ruleCtx.shell = (line, label) => this.nested(line, label, req, ruleCtx, started);
     let parsed: ParsedLine = { commands: [], unanalysable: [] };
     const hits: RuleHit[] = [];
     const perCommand: string[][] = [];
@@ -150,8 +160,18 @@ class DecisionEngine implements Engine {
       parsed.unanalysable.push({ reason: `the command is ${command.length} characters long, over the ${this.maxLen}-character limit for analysis`, text: command.slice(0, 200) });
     } else if (command.trim() !== '') {
       const ctx = newContext(this.parser, { env: req.env, home, cwd: req.cwd, deadline: started + this.budget, files: this.files, workspaceRoot: req.workspaceRoot ?? req.cwd });
+      // PowerShell and cmd lines are read with their own grammar and turned into the shell
+      // commands they amount to; what has no shell equivalent comes back as findings.
+      let script = command;
+      const sh = req.shell?.toLowerCase();
+      if (sh === 'powershell' || sh === 'pwsh' || sh === 'cmd') {
+        const t = sh === 'cmd' ? analyseCmd(command, req.env ?? {}) : analysePowerShell(command);
+        script = t.lines.join('\n');
+        for (const f of t.findings) hits.push({ id: f.id, category: f.category, risk: f.risk, reason: f.reason, ...(f.targets ? { targets: f.targets } : {}) });
+        if (t.unanalysable) ctx.out.unanalysable.push({ reason: t.unanalysable, text: command.slice(0, 200) });
+      }
       try {
-        parseScript(command, ctx);
+        parseScript(script, ctx);
         parsed = ctx.out;
         for (const c of parsed.commands) {
           const h = runRules(c, { ...ruleCtx, cwd: c.cwd && !c.cwd.includes(DYN) ? c.cwd : req.cwd });
@@ -161,6 +181,9 @@ class DecisionEngine implements Engine {
         }
       } catch (e) {
         if (!(e instanceof BudgetExceeded)) throw e;
+        // A grammar for embedded code loaded during this check (once per process): its
+        // one-time cost does not count against the line, so check it again.
+        if (!retried && grammarLoadCount() > loadsBefore) return this.run(req, true);
         parsed = ctx.out;
         parsed.unanalysable.push({ reason: `checking it took longer than the ${this.budget} ms budget`, text: command.slice(0, 200) });
       }
@@ -176,7 +199,36 @@ class DecisionEngine implements Engine {
     const decided = this.opts.overrides ? this.opts.overrides(unique, req, envRes) : unique;
     return { verdict: decide(decided, envRes, targets), parsed, perCommand };
   }
+
+  private nesting = 0;
+
+  /** A command another program runs in a shell (psql `\\!`, COPY … PROGRAM, sqlite `.shell`): judged like a line of its own. */
+  private nested(line: string, label: string, req: CheckRequest, ruleCtx: RuleContext, started: number): RuleHit[] {
+    if (this.nesting >= MAX_NESTED) {
+      return [{ id: 'shell.unanalysable', category: 'unanalysable', risk: 'high', reason: `TwoKey cannot check what this runs because ${label} nests commands too deeply` }];
+    }
+    this.nesting++;
+    try {
+      const ctx = newContext(this.parser, { env: req.env, home: ruleCtx.home, cwd: req.cwd, deadline: started + this.budget });
+      parseScript(line, ctx);
+      const hits: RuleHit[] = [];
+      for (const c of ctx.out.commands) {
+        for (const h of runRules(c, ruleCtx)) {
+          const x = clean(annotate(h, c));
+          hits.push({ ...x, reason: `${x.reason} (run by ${label})` });
+        }
+      }
+      for (const u of ctx.out.unanalysable) {
+        hits.push({ id: 'shell.unanalysable', category: 'unanalysable', risk: 'high', reason: `TwoKey cannot check what ${label} runs because ${u.reason}` });
+      }
+      return hits;
+    } finally {
+      this.nesting--;
+    }
+  }
 }
+
+const MAX_NESTED = 4;
 
 function annotate(h: RuleHit, c: SimpleCommand): RuleHit {
   const wrappers = c.via.filter((v) => v !== 'nohup' && v !== 'time');
@@ -204,7 +256,10 @@ function envLabel(env: EnvironmentName): string {
   return env === 'unknown' ? 'an unknown environment, treated as production' : env;
 }
 
-export function decide(hits: RuleHit[], env: EnvironmentResolution, targets: string[]): Verdict {
+export function decide(hits0: RuleHit[], env: EnvironmentResolution, targets: string[]): Verdict {
+  const prodLike = env.environment === 'production' || env.environment === 'unknown';
+  // A hit that only matters in production or unknown environments counts as low elsewhere.
+  const hits = prodLike ? hits0 : hits0.map((h) => (h.prodOnly && RISK_RANK[h.risk] > RISK_RANK.low ? { ...h, risk: 'low' as Risk } : h));
   const active = hits.filter((h) => h.decision !== 'allow');
   const sorted = [...active].sort((a, b) => {
     const d = (b.decision === 'deny' ? 10 : 0) - (a.decision === 'deny' ? 10 : 0);
@@ -212,7 +267,6 @@ export function decide(hits: RuleHit[], env: EnvironmentResolution, targets: str
   });
   const top = sorted[0];
   const risk: Risk = top ? sorted.reduce<Risk>((m, h) => (RISK_RANK[h.risk] > RISK_RANK[m] ? h.risk : m), 'none') : hits.length ? 'low' : 'none';
-  const prodLike = env.environment === 'production' || env.environment === 'unknown';
   let decision: Verdict['decision'] = 'allow';
   if (active.some((h) => h.decision === 'deny')) decision = 'deny';
   else if (active.some((h) => h.decision === 'ask') || RISK_RANK[risk] >= RISK_RANK.high) decision = 'ask';

@@ -55,6 +55,8 @@ export interface RuleHit {
   decision?: Decision;
   /** True when production/unknown needs the typed confirmation. */
   typedConfirmation?: boolean;
+  /** The risk only holds in production or unknown environments (SQL that cannot be read); elsewhere the hit counts as low. */
+  prodOnly?: boolean;
 }
 
 export interface Verdict {
@@ -83,7 +85,11 @@ export interface CheckRequest {
   workspaceRoot?: string;
   /** User's home folder (defaults to os.homedir() at the edges, never read inside the pure core). */
   home?: string;
+  /** The shell the command is for (design.md, batch mode); bash when absent. See lang/shells.ts for the platform default. */
+  shell?: ShellName;
 }
+
+export type ShellName = 'bash' | 'zsh' | 'sh' | 'powershell' | 'pwsh' | 'cmd';
 
 /** What the environment resolver is given: the command's context and the targets the rules found. */
 export interface EnvironmentContext {

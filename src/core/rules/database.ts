@@ -1,8 +1,16 @@
 /** Database pack: SQL given to clients by flag, file, heredoc or pipe; dropdb; Mongo; Redis; ORM resets. */
 import type { Risk, RuleHit } from '../types';
+import { analyseSql, type SqlAnalysis, type SqlDialect } from '../lang/sql';
+import { splitClientInput, type SqlClient } from '../lang/sqlclient';
 import { DYN, type SimpleCommand } from '../shell/model';
-import { hit, maskUrl, optValue, positionals, type Rule, type RuleContext } from './util';
+import { display, hit, maskUrl, optValue, positionals, type Rule, type RuleContext } from './util';
 
+/**
+ * SQL is read with real parsers (../lang/sql.ts): PostgreSQL's own parser for psql and
+ * friends, node-sql-parser's grammars for MySQL, MariaDB and SQLite. Client
+ * meta-commands (../lang/sqlclient.ts) are judged as what they do: shell commands go
+ * back through the shell engine, included files are read, written files are redirects.
+ */
 /** Removes comments and string literals so keywords inside them do not count. */
 function stripSql(sql: string): string {
   return sql
@@ -12,7 +20,8 @@ function stripSql(sql: string): string {
     .replace(/\$\$[\s\S]*?\$\$/g, "''");
 }
 
-export function classifySql(sql: string, where: string, targets: string[]): RuleHit[] {
+/** Keyword patterns: a second opinion on text no parser accepts (never the only reading of parsed SQL). */
+function classifySqlByPattern(sql: string, where: string, targets: string[]): RuleHit[] {
   const hits: RuleHit[] = [];
   const clean = stripSql(sql.split(DYN).join(' x '));
   const seen = new Set<string>();
@@ -63,6 +72,94 @@ export function classifySql(sql: string, where: string, targets: string[]): Rule
   return hits;
 }
 
+
+function findingHits(a: SqlAnalysis, where: string, targets: string[], ctx?: RuleContext): RuleHit[] {
+  const hits: RuleHit[] = [];
+  for (const f of a.findings) {
+    const h = hit(f.id, 'database', f.risk, `${where} ${f.what}`, f.target ? [...targets, f.target] : targets);
+    if (f.prodOnly) h.prodOnly = true;
+    hits.push(h);
+  }
+  for (const s of a.shell) hits.push(...shellHits(s.command, `${where}: ${s.what}`, targets, ctx));
+  return hits;
+}
+
+/** A command the database client or server will run in a shell, judged by the shell engine. */
+function shellHits(command: string, label: string, targets: string[], ctx?: RuleContext): RuleHit[] {
+  if (ctx?.shell && command.trim()) {
+    const inner = ctx.shell(command, label);
+    if (inner.length) return inner;
+    return [hit('db.client.shell', 'database', 'low', `${label} runs \`${command.slice(0, 120)}\` in a shell`, targets)];
+  }
+  return [hit('db.client.shell', 'database', 'high', `${label} runs \`${command.slice(0, 120)}\` in a shell`, targets)];
+}
+
+/**
+ * Classifies SQL text from its syntax tree. `where` names the source (`psql -c`, `the SQL
+ * file x.sql`); `dialect` picks the parser tried first. `sure` says the text is known to be
+ * SQL (given to a database client): only then is text no parser reads a finding of its own.
+ */
+export function classifySql(sql: string, where: string, targets: string[], dialect: SqlDialect = 'postgres', ctx?: RuleContext, sure = false): RuleHit[] {
+  const hasDyn = sql.includes(DYN);
+  const onlyDyn = hasDyn && sql.split(DYN).join('').trim() === '';
+  const hits: RuleHit[] = [];
+  if (hasDyn && sure) {
+    const h = hit('db.sql.dynamic', 'database', 'high', `${where} sends SQL that is only known at run time${onlyDyn ? '' : ' in part'}, so TwoKey cannot see what it does`, targets);
+    h.prodOnly = true;
+    hits.push(h);
+    if (onlyDyn) return hits;
+  }
+  const text = hasDyn ? sql.split(DYN).join('twokey_dynamic') : sql;
+  const a = analyseSql(text, dialect);
+  const parsed = findingHits(a, where, targets, ctx);
+  for (const h of parsed) if (h.id !== 'db.sql.unparseable' || (sure && !hasDyn)) hits.push(h);
+  if (a.findings.some((f) => f.id === 'db.sql.unparseable')) {
+    // No parser accepted some of it: keyword patterns still name an obvious DROP or TRUNCATE.
+    for (const h of classifySqlByPattern(text, where, targets)) if (!hits.some((x) => x.id === h.id)) hits.push(h);
+  }
+  return hits;
+}
+
+/** Input for a database client: meta-commands first, then the SQL between them. */
+export function classifyClientInput(text: string, where: string, targets: string[], client: SqlClient, dialect: SqlDialect, ctx: RuleContext, depth = 0): RuleHit[] {
+  const input = splitClientInput(text, client);
+  const hits = classifySql(input.sql, where, targets, dialect, ctx, true);
+  for (const m of input.metas) {
+    const label = `${where}: ${m.text.slice(0, 80)}`;
+    switch (m.kind) {
+      case 'shell':
+        hits.push(...shellHits(m.command, label, targets, ctx));
+        break;
+      case 'include': {
+        const body = m.file && !m.file.includes(DYN) && depth < 4 ? ctx.readFile?.(m.file) : undefined;
+        if (body !== undefined) hits.push(...classifyClientInput(body, `the SQL file ${m.file} (included by ${where})`, targets, client, dialect, ctx, depth + 1));
+        else {
+          const h = hit('db.sql.unreadable', 'database', 'high', `${label} reads SQL from ${m.file || 'a file'}, which TwoKey cannot read`, targets);
+          h.prodOnly = true;
+          hits.push(h);
+        }
+        break;
+      }
+      case 'write':
+        // Judged as the redirect it amounts to, so guard and credential files are protected.
+        if (ctx.shell) hits.push(...ctx.shell(`: > ${shq(m.file)}`, `${label} (writes the file ${m.file})`));
+        else hits.push(hit('db.client.write', 'database', 'high', `${label} writes the file ${m.file}`, targets));
+        break;
+      case 'dynamic':
+        hits.push(hit('db.sql.dynamic', 'database', 'high', `${label} ${m.why}, so TwoKey cannot see what it does`, targets));
+        break;
+      case 'restore':
+        hits.push(hit('db.sqlite.restore', 'database', 'high', `${label} replaces the database with a backup`, targets));
+        break;
+    }
+  }
+  return hits;
+}
+
+function shq(s: string): string {
+  return "'" + s.replace(/'/g, "'\\''") + "'";
+}
+
 /** Mongo shell code: dropDatabase, drop(), deleteMany({}), remove({}). */
 export function classifyMongo(js: string, where: string, targets: string[]): RuleHit[] {
   const hits: RuleHit[] = [];
@@ -97,9 +194,22 @@ function connTargets(c: SimpleCommand, env?: Record<string, string | undefined>)
   return t;
 }
 
-function sqlSources(c: SimpleCommand, ctx: RuleContext, flags: string[], fileFlags: string[]): { text: string; how: string }[] {
-  const out: { text: string; how: string }[] = [];
+interface SqlSource {
+  text?: string;
+  how: string;
+  /** Why the SQL cannot be known: built at run time, an unreadable file, unknown standard input. */
+  unknown?: string;
+}
+
+function sqlSources(c: SimpleCommand, ctx: RuleContext, flags: string[], fileFlags: string[]): SqlSource[] {
+  const out: SqlSource[] = [];
   const a = c.args;
+  const readSql = (file: string, how: string) => {
+    if (file === '-') return;
+    const text = file.includes(DYN) ? undefined : ctx.readFile?.(file);
+    if (text !== undefined) out.push({ text, how: `the SQL file ${file}` });
+    else out.push({ how, unknown: file.includes(DYN) ? `reads SQL from a file only known at run time (${display(file)})` : `reads SQL from ${file}, which TwoKey cannot read` });
+  };
   for (let i = 0; i < a.length; i++) {
     const v = a[i].value;
     for (const f of flags) {
@@ -111,48 +221,56 @@ function sqlSources(c: SimpleCommand, ctx: RuleContext, flags: string[], fileFla
       let file: string | undefined;
       if (v === f && a[i + 1]) file = a[i + 1].value;
       else if (f.startsWith('--') && v.startsWith(f + '=')) file = v.slice(f.length + 1);
-      if (file) {
-        const text = file.includes(DYN) ? undefined : ctx.readFile?.(file);
-        if (text !== undefined) out.push({ text, how: `the SQL file ${file}` });
-      }
+      else if (!f.startsWith('--') && f.length === 2 && v.startsWith(f) && v.length > 2) file = v.slice(2);
+      if (file) readSql(file, `${c.name} ${f}`);
     }
   }
+  const given = out.length > 0;
   if (c.stdin?.kind === 'literal' && c.stdin.text) out.push({ text: c.stdin.text, how: `SQL sent to ${c.name} on standard input` });
-  if (c.stdin?.kind === 'file' && c.stdin.source) {
-    const text = c.stdin.source.includes(DYN) ? undefined : ctx.readFile?.(c.stdin.source);
-    if (text !== undefined) out.push({ text, how: `the SQL file ${c.stdin.source}` });
+  else if (c.stdin?.kind === 'file' && c.stdin.source) readSql(c.stdin.source, `${c.name} < ${c.stdin.source}`);
+  else if (c.stdin && !given && (c.stdin.kind === 'unknown' || c.stdin.kind === 'remote' || c.stdin.kind === 'decoded')) {
+    out.push({ how: `${c.name} standard input`, unknown: `reads SQL from ${c.stdin.kind === 'remote' ? 'the network' : c.stdin.kind === 'decoded' ? 'decoded data' : 'another command'}${c.stdin.source ? ` (${display(c.stdin.source)})` : ''}, which TwoKey cannot see` });
   }
   return out;
 }
 
-function sqlClient(flags: string[], fileFlags: string[], positionalSql?: (c: SimpleCommand) => string | undefined): Rule {
+function sqlClient(client: SqlClient, dialect: SqlDialect, flags: string[], fileFlags: string[], positionalSql?: (c: SimpleCommand) => string | undefined): Rule {
   return (c, ctx) => {
     const targets = connTargets(c, ctx.env);
     const hits: RuleHit[] = [];
     const sources = sqlSources(c, ctx, flags, fileFlags);
     const pos = positionalSql?.(c);
     if (pos) sources.push({ text: pos, how: c.name });
-    for (const s of sources) hits.push(...classifySql(s.text, s.how, targets));
+    for (const s of sources) {
+      if (s.text !== undefined) hits.push(...classifyClientInput(s.text, s.how, targets, client, dialect, ctx));
+      else if (s.unknown) {
+        const h = hit('db.sql.unreadable', 'database', 'high', `${s.how} ${s.unknown}`, targets);
+        h.prodOnly = true;
+        hits.push(h);
+      }
+    }
     return hits;
   };
 }
 
-const psql = sqlClient(['-c', '--command'], ['-f', '--file']);
-const mysql = sqlClient(['-e', '--execute'], []);
-const sqlite = sqlClient(['-cmd'], [], (c) => {
+const psql = sqlClient('psql', 'postgres', ['-c', '--command'], ['-f', '--file']);
+const mysql = sqlClient('mysql', 'mysql', ['-e', '--execute', '--init-command'], []);
+const mariadb = sqlClient('mysql', 'mariadb', ['-e', '--execute', '--init-command'], []);
+const sqlite = sqlClient('sqlite3', 'sqlite', ['-cmd'], ['-init'], (c) => {
   const pos = positionals(c.args, new Set(['-cmd', '-separator', '-nullvalue', '-init']));
-  return pos.length >= 2 ? pos.slice(1).map((p) => p.value).join(' ') : undefined;
+  // Each argument after the database is one command (SQL or a dot-command).
+  return pos.length >= 2 ? pos.slice(1).map((p) => p.value).join('\n;\n') : undefined;
 });
-const sqlcmd = sqlClient(['-Q', '-q', '--query'], ['-i', '--input-file']);
-const clickhouse = sqlClient(['-q', '--query', '-n'], ['--queries-file']);
-const cockroach = sqlClient(['-e', '--execute'], ['-f', '--file']);
-const duckdb = sqlClient(['-c', '-s', '-cmd'], [], (c) => {
+const sqlcmd = sqlClient('other', 'other', ['-Q', '-q', '--query'], ['-i', '--input-file']);
+const clickhouse = sqlClient('other', 'other', ['-q', '--query', '-n'], ['--queries-file']);
+const cockroach = sqlClient('other', 'postgres', ['-e', '--execute'], ['-f', '--file']);
+const duckdb = sqlClient('sqlite3', 'other', ['-c', '-s', '-cmd'], [], (c) => {
   const pos = positionals(c.args, new Set(['-c', '-s', '-cmd']));
   return pos.length >= 2 ? pos.slice(1).map((p) => p.value).join(' ') : undefined;
 });
-const bq = sqlClient([], [], (c) => (c.args[0]?.value === 'query' ? positionals(c.args.slice(1)).map((p) => p.value).join(' ') : c.args[0]?.value === 'rm' ? 'DROP TABLE ' + (positionals(c.args.slice(1))[0]?.value ?? 'x') : undefined));
-const snowsql = sqlClient(['-q', '--query'], ['-f', '--filename']);
-const supabaseSql = sqlClient([], [], () => undefined);
+const bq = sqlClient('other', 'other', [], [], (c) => (c.args[0]?.value === 'query' ? positionals(c.args.slice(1)).map((p) => p.value).join(' ') : c.args[0]?.value === 'rm' ? 'DROP TABLE ' + (positionals(c.args.slice(1))[0]?.value ?? 'x') : undefined));
+const snowsql = sqlClient('other', 'other', ['-q', '--query'], ['-f', '--filename']);
+const supabaseSql = sqlClient('psql', 'postgres', [], [], () => undefined);
 
 const dropdb: Rule = (c, ctx) => {
   const pos = positionals(c.args, new Set(['-h', '--host', '-p', '--port', '-U', '--username', '--maintenance-db']));
@@ -332,7 +450,7 @@ export const databaseRules: Record<string, Rule[]> = {
   psql: [psql],
   pgcli: [psql],
   mysql: [mysql],
-  mariadb: [mysql],
+  mariadb: [mariadb],
   mycli: [mysql],
   sqlite3: [sqlite],
   sqlite: [sqlite],

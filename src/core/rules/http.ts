@@ -2,38 +2,39 @@
 import type { RuleHit } from '../types';
 import { DYN, type SimpleCommand } from '../shell/model';
 import { hit, hostOf, isLocalHost, type Rule, type RuleContext } from './util';
+import { analyseGraphqlBody } from '../lang/graphql';
 
 /** Management APIs where a delete means infrastructure or data is gone. */
 const MANAGEMENT = /(?:^|\.)(?:backboard\.railway\.app|railway\.app|railway\.com|api\.github\.com|api\.vercel\.com|api\.fly\.io|machines\.dev|api\.machines\.dev|api\.heroku\.com|api\.cloudflare\.com|supabase\.co|api\.supabase\.com|api\.netlify\.com|api\.render\.com|console\.neon\.tech|api\.planetscale\.com|api\.digitalocean\.com|management\.azure\.com|googleapis\.com|amazonaws\.com|api\.linode\.com|api\.hetzner\.cloud|api\.vultr\.com|gitlab\.com|api\.bitbucket\.org|api\.stripe\.com|api\.mongodb\.com|cloud\.mongodb\.com|api\.upstash\.com|api\.turso\.tech|api\.fastly\.com|api\.pulumi\.com|app\.terraform\.io|api\.openai\.com|api\.anthropic\.com)$/;
 
 const DESTRUCTIVE_FIELD = /^(?:\w*(?:delete|destroy|drop|purge|remove|wipe|truncate|erase|reset|terminate|archive|uninstall|disconnect|revoke|detach)\w*)$/i;
 
-/** GraphQL mutation fields that delete or destroy, e.g. `volumeDelete`, `deleteProject`, `dropTable`. */
-export function graphqlDeletes(body: string): string[] {
-  let text = body;
-  // Bodies are usually JSON: {"query":"mutation { … }"}
-  if (/^\s*[[{]/.test(text)) {
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      const items = Array.isArray(parsed) ? parsed : [parsed];
-      text = items.map((p) => (p && typeof p === 'object' && typeof (p as { query?: unknown }).query === 'string' ? (p as { query: string }).query : JSON.stringify(p))).join('\n');
-    } catch {
-      text = text.replace(/\\"/g, '"').replace(/\\n/g, '\n');
-    }
-  }
+/** Keyword reading of text graphql-js cannot parse: a second opinion, never the only one. */
+function graphqlDeletesByPattern(body: string): string[] {
+  let text = body.replace(/\\"/g, '"').replace(/\\n/g, '\n');
   if (!/\bmutation\b/.test(text)) return [];
+  text = text.slice(text.search(/\bmutation\b/));
   const out: string[] = [];
-  // Field names followed by ( or { inside the mutation body.
-  const mIdx = text.search(/\bmutation\b/);
-  const sel = text.slice(mIdx);
   const re = /([A-Za-z_]\w*)\s*(?=[({])/g;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(sel))) {
+  while ((m = re.exec(text))) {
     const f = m[1];
-    if (f === 'mutation') continue;
-    if (DESTRUCTIVE_FIELD.test(f) && !/^(?:is|can|should|will|has)[A-Z]/.test(f)) out.push(f);
+    if (f !== 'mutation' && DESTRUCTIVE_FIELD.test(f) && !/^(?:is|can|should|will|has)[A-Z]/.test(f)) out.push(f);
   }
   return [...new Set(out)];
+}
+
+/** GraphQL mutation fields that delete or destroy, e.g. `volumeDelete`, `deleteProject`, `dropTable` (graphql-js). */
+export function graphqlDeletes(body: string): string[] {
+  const g = analyseGraphqlBody(body);
+  if (!g) return [];
+  const fields = g.findings.map((f) => (f.why === f.field || words(f.field).includes(f.why) ? f.field : `${f.field} (${f.why})`));
+  if (g.unknown && g.mutation && !fields.length) return graphqlDeletesByPattern(body);
+  return [...new Set(fields)];
+}
+
+function words(name: string): string[] {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[\s_]+/).map((w) => w.toLowerCase());
 }
 
 interface Request {
@@ -42,13 +43,56 @@ interface Request {
   bodies: string[];
   bearer: boolean;
   unknownBody: boolean;
+  /** The method is only known at run time (`-X "$M"`). */
+  methodDynamic?: boolean;
+  /** `X-HTTP-Method-Override: DELETE` and friends: the server acts on this method. */
+  override?: string;
+}
+
+const OVERRIDE_HEADER = /^\s*x-(?:http-)?method(?:-override)?\s*:\s*(\S+)/i;
+
+function setMethod(r: Request, v: string | undefined): void {
+  if (v === undefined) return;
+  if (v.includes(DYN)) {
+    r.methodDynamic = true;
+    r.method = undefined;
+  } else r.method = v.toUpperCase();
+}
+
+function header(r: Request, h: string): void {
+  if (/^authorization:\s*(?:bearer|token|basic)\s+\S/i.test(h) || /^(?:x-api-key|api-key|private-token|x-auth-token):/i.test(h)) r.bearer = true;
+  const m = OVERRIDE_HEADER.exec(h);
+  if (m) {
+    if (m[1].includes(DYN)) r.methodDynamic = true;
+    else r.override = m[1].toUpperCase();
+  }
+}
+
+/** curl's short options that take a value (the rest of a cluster like `-sX` takes it from the next word). */
+const CURL_SHORT_VALUE = new Set('AbcCdDeEFHKmoPQrtTuUwxXYyz'.split(''));
+const CURL_LONG_VALUE = /^--(?:output|write-out|user-agent|referer|cookie|cookie-jar|config|max-time|connect-timeout|retry|retry-delay|retry-max-time|cacert|capath|cert|cert-type|key|key-type|proxy|proxy-user|resolve|connect-to|upload-file|range|continue-at|dump-header|interface|limit-rate|max-filesize|oauth2-bearer|user|request|url|header|data|data-ascii|data-binary|data-raw|data-urlencode|json|form|form-string|variable|expand-\w+|local-port|unix-socket|abstract-unix-socket|ciphers|tls-max|aws-sigv4|request-target|proto|proto-redir|netrc-file|trace|trace-ascii|stderr|quote|mail-from|mail-rcpt|telnet-option|happy-eyeballs-timeout-ms|preproxy|noproxy|dns-servers|hostpubmd5|pubkey|krb|socks\w*)$/;
+
+/** Turns a curl config file (`-K`) into arguments: `request = "DELETE"`, `--data @x`, `url https://…`. */
+function configArgs(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const m = /^(-{0,2}[\w-]+)\s*(?:[=:]\s*|\s+)?(.*)$/.exec(line);
+    if (!m) continue;
+    const name = m[1].startsWith('-') ? m[1] : m[1].length === 1 ? '-' + m[1] : '--' + m[1];
+    let value = m[2].trim();
+    if (/^".*"$/.test(value)) value = value.slice(1, -1).replace(/\\(["\\])/g, '$1');
+    out.push(name);
+    if (value) out.push(value);
+  }
+  return out;
 }
 
 function parseCurl(c: SimpleCommand, ctx: RuleContext): Request {
   const r: Request = { bodies: [], bearer: false, unknownBody: false };
-  const a = c.args;
-  const readBody = (v: string) => {
-    if (v.startsWith('@')) {
+  const readBody = (v: string, raw = false) => {
+    if (!raw && v.startsWith('@')) {
       const file = v.slice(1);
       if (file === '-') {
         if (c.stdin?.kind === 'literal' && c.stdin.text) r.bodies.push(c.stdin.text);
@@ -58,81 +102,207 @@ function parseCurl(c: SimpleCommand, ctx: RuleContext): Request {
         if (t !== undefined) r.bodies.push(t);
         else r.unknownBody = true;
       }
-    } else r.bodies.push(v);
+    } else {
+      if (v.includes(DYN) && v.split(DYN).join('').trim() === '') r.unknownBody = true;
+      r.bodies.push(v);
+    }
   };
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i].value;
-    const next = a[i + 1]?.value;
-    if (v === '-X' || v === '--request') {
-      r.method = next?.toUpperCase();
-      i++;
-    } else if (/^-X[A-Za-z]+$/.test(v)) r.method = v.slice(2).toUpperCase();
-    else if (v.startsWith('--request=')) r.method = v.slice(10).toUpperCase();
-    else if (/^(?:-d|--data|--data-ascii|--data-binary|--data-urlencode|--json)$/.test(v) && next !== undefined) {
-      readBody(next);
-      i++;
-    } else if (v === '--data-raw' && next !== undefined) {
-      r.bodies.push(next);
-      i++;
-    } else if (/^--(?:data|data-raw|data-binary|json)=/.test(v)) readBody(v.slice(v.indexOf('=') + 1));
-    else if (/^-d.+/.test(v)) readBody(v.slice(2));
-    else if ((v === '-H' || v === '--header') && next !== undefined) {
-      if (/^authorization:\s*(?:bearer|token|basic)\s+\S/i.test(next) || /^(?:x-api-key|api-key|private-token|x-auth-token):/i.test(next)) r.bearer = true;
-      i++;
-    } else if (v === '-u' || v === '--user' || v === '--oauth2-bearer') {
-      r.bearer = true;
-      i++;
-    } else if (v === '--url' && next) {
-      r.url = next;
-      i++;
-    } else if (/^-[a-zA-Z]$/.test(v) && /^-[oOwAeEbcKTFrmYyz]$/.test(v)) i++;
-    else if (/^--(?:output|write-out|user-agent|referer|cookie|cookie-jar|config|max-time|connect-timeout|retry|cacert|cert|key|proxy|resolve|form|upload-file)$/.test(v)) i++;
-    else if (!v.startsWith('-') && !r.url) r.url = v;
-  }
-  if (!r.method && (r.bodies.length || r.unknownBody)) r.method = 'POST';
+  /** `--data-urlencode query@file` / `name=value`: the value part is the body's content. */
+  const urlencoded = (v: string) => {
+    const at = /^([\w-]*)@(.*)$/.exec(v);
+    if (at) readBody('@' + at[2]);
+    else r.bodies.push(v.includes('=') ? v.slice(0, v.indexOf('=')) + '=' + v.slice(v.indexOf('=') + 1) : v);
+  };
+  /** `-F 'operations={…}'`, `-F query=@q.graphql`. */
+  const form = (v: string) => {
+    const eq = v.indexOf('=');
+    const val = eq >= 0 ? v.slice(eq + 1) : v;
+    if (val.startsWith('@') || val.startsWith('<')) readBody('@' + val.slice(1).replace(/;.*$/, ''));
+    else r.bodies.push(val);
+  };
+  let formUsed = false;
+  const apply = (name: string, value: string | undefined, depth: number): void => {
+    switch (name) {
+      case '-X':
+      case '--request':
+        setMethod(r, value);
+        return;
+      case '-d':
+      case '--data':
+      case '--data-ascii':
+      case '--data-binary':
+      case '--json':
+        if (value !== undefined) readBody(value);
+        return;
+      case '--data-raw':
+        if (value !== undefined) readBody(value, true);
+        return;
+      case '--data-urlencode':
+        if (value !== undefined) urlencoded(value);
+        return;
+      case '-F':
+      case '--form':
+      case '--form-string':
+        if (value !== undefined) {
+          form(value);
+          formUsed = true;
+        }
+        return;
+      case '-H':
+      case '--header':
+        if (value !== undefined) header(r, value);
+        return;
+      case '-u':
+      case '--user':
+      case '--oauth2-bearer':
+        r.bearer = true;
+        return;
+      case '--url':
+        if (value && !r.url) r.url = value;
+        return;
+      case '-I':
+      case '--head':
+        r.method ??= 'HEAD';
+        return;
+      case '-K':
+      case '--config': {
+        const t = value && !value.includes(DYN) ? (value === '-' ? (c.stdin?.kind === 'literal' ? c.stdin.text : undefined) : ctx.readFile?.(value)) : undefined;
+        if (t === undefined) r.unknownBody = true;
+        else if (depth < 3) walk(configArgs(t), depth + 1);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  const walk = (a: string[], depth: number): void => {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i];
+      if (v === '--') {
+        for (const u of a.slice(i + 1)) if (!r.url) r.url = u;
+        return;
+      }
+      if (v.startsWith('--')) {
+        const eq = v.indexOf('=');
+        if (eq > 2) {
+          apply(v.slice(0, eq), v.slice(eq + 1), depth);
+          continue;
+        }
+        if (CURL_LONG_VALUE.test(v)) {
+          apply(v, a[i + 1], depth);
+          i++;
+        } else apply(v, undefined, depth);
+        continue;
+      }
+      if (/^-[^-]/.test(v)) {
+        // A cluster of short options: -sSfLX DELETE, -XDELETE, -sXPOST, -d@body.json
+        for (let j = 1; j < v.length; j++) {
+          const ch = v[j];
+          if (CURL_SHORT_VALUE.has(ch)) {
+            const rest = v.slice(j + 1);
+            if (rest) apply('-' + ch, rest, depth);
+            else {
+              apply('-' + ch, a[i + 1], depth);
+              i++;
+            }
+            break;
+          }
+          apply('-' + ch, undefined, depth);
+        }
+        continue;
+      }
+      if (!r.url) r.url = v;
+    }
+  };
+  walk(c.args.map((w) => w.value), 0);
+  if (!r.method && !r.methodDynamic && (r.bodies.length || r.unknownBody || formUsed)) r.method = 'POST';
+  methodInBody(r);
   return r;
+}
+
+/** `_method=DELETE` in a form body or the query string (Rails, Laravel, Symfony). */
+function methodInBody(r: Request): void {
+  const sources = [...r.bodies, r.url ?? ''];
+  for (const b of sources) {
+    const m = /(?:^|[?&\s"'{,])_method["']?\s*[=:]\s*["']?([A-Za-z]+)/.exec(b);
+    if (m) {
+      r.override = m[1].toUpperCase();
+      return;
+    }
+  }
 }
 
 function parseWget(c: SimpleCommand, ctx: RuleContext): Request {
   const r: Request = { bodies: [], bearer: false, unknownBody: false };
-  for (const w of c.args) {
-    const v = w.value;
-    if (v.startsWith('--method=')) r.method = v.slice(9).toUpperCase();
-    else if (v.startsWith('--body-data=') || v.startsWith('--post-data=')) r.bodies.push(v.slice(v.indexOf('=') + 1));
-    else if (v.startsWith('--body-file=') || v.startsWith('--post-file=')) {
-      const t = ctx.readFile?.(v.slice(v.indexOf('=') + 1));
-      if (t !== undefined) r.bodies.push(t);
-      else r.unknownBody = true;
-    } else if (/^--header=authorization:/i.test(v)) r.bearer = true;
-    else if (!v.startsWith('-') && !r.url) r.url = v;
+  const a = c.args.map((w) => w.value);
+  const bodyFile = (f: string) => {
+    const t = f.includes(DYN) ? undefined : ctx.readFile?.(f);
+    if (t !== undefined) r.bodies.push(t);
+    else r.unknownBody = true;
+  };
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    const eq = v.startsWith('--') ? v.indexOf('=') : -1;
+    const name = eq > 0 ? v.slice(0, eq) : v;
+    const takes = /^--(?:method|body-data|post-data|body-file|post-file|header|user|password|http-user|http-password|output-document|output-file|user-agent|referer|load-cookies|save-cookies|timeout|tries|directory-prefix)$|^-[OoUPTt]$/.test(name);
+    const value = eq > 0 ? v.slice(eq + 1) : takes ? a[++i] : undefined;
+    if (name === '--method') setMethod(r, value);
+    else if ((name === '--body-data' || name === '--post-data') && value !== undefined) r.bodies.push(value);
+    else if ((name === '--body-file' || name === '--post-file') && value !== undefined) bodyFile(value);
+    else if (name === '--header' && value !== undefined) header(r, value);
+    else if (name === '--user' || name === '--password' || name === '--http-user' || name === '--http-password') r.bearer = true;
+    else if (!takes && !v.startsWith('-') && !r.url) r.url = v;
   }
-  if (!r.method && r.bodies.length) r.method = 'POST';
+  if (!r.method && !r.methodDynamic && (r.bodies.length || r.unknownBody)) r.method = 'POST';
+  methodInBody(r);
   return r;
 }
 
 const METHODS = /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/i;
 
-/** httpie / xh: `http DELETE url`, `http POST url query='mutation…'`, `xh delete url`. */
+/** httpie / xh options that take a value (so `--auth user:pass DELETE url` still finds the method). */
+const HTTPIE_VALUE = /^(?:-a|--auth|-A|--auth-type|--session|--session-read-only|-o|--output|--verify|--cert|--cert-key|--cert-key-pass|--proxy|--timeout|--max-redirects|-p|--print|-P|--history-print|--pretty|-s|--style|--format-options|--default-scheme|--boundary|--raw|--response-charset|--response-mime|--ssl|--ciphers|--bearer|--http-version|--resolve|--interface|--unix-socket)$/;
+
+/** httpie / xh: `http DELETE url`, `http --auth u:p delete url`, `http POST url query='mutation…'`, `xh delete url`. */
 function parseHttpie(c: SimpleCommand): Request {
   const r: Request = { bodies: [], bearer: false, unknownBody: false };
-  const pos = c.args.filter((w) => !w.value.startsWith('-'));
+  const pos: string[] = [];
+  const a = c.args.map((w) => w.value);
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (v === '--') {
+      pos.push(...a.slice(i + 1));
+      break;
+    }
+    if (v.startsWith('-') && v.length > 1) {
+      const eq = v.startsWith('--') ? v.indexOf('=') : -1;
+      const name = eq > 0 ? v.slice(0, eq) : v;
+      const value = eq > 0 ? v.slice(eq + 1) : HTTPIE_VALUE.test(name) ? a[++i] : undefined;
+      if (/^(?:-a|--auth|--bearer)$/.test(name)) r.bearer = true;
+      if (name === '--raw' && value !== undefined) r.bodies.push(value);
+      continue;
+    }
+    pos.push(v);
+  }
   let i = 0;
-  if (pos[0] && METHODS.test(pos[0].value)) {
-    r.method = pos[0].value.toUpperCase();
+  if (pos[0] !== undefined && (METHODS.test(pos[0]) || (pos[1] !== undefined && pos[0].includes(DYN) && !/[/.:]/.test(pos[0].split(DYN).join(''))))) {
+    setMethod(r, pos[0]);
     i = 1;
   }
-  r.url = pos[i]?.value;
+  r.url = pos[i];
   const fields: Record<string, string> = {};
   for (const w of pos.slice(i + 1)) {
-    const m = /^([^=:]+)(:=|==|=|:)(.*)$/s.exec(w.value);
+    const m = /^([^=:@]+)(:=@|=@|:=|==|=|:|@)(.*)$/s.exec(w);
     if (!m) continue;
-    if (m[2] === ':' && /^authorization$/i.test(m[1])) r.bearer = true;
+    if (m[2] === ':') header(r, `${m[1]}: ${m[3]}`);
     else if (m[2] === '=' || m[2] === ':=') fields[m[1]] = m[3];
+    else if (m[2] === '==' && m[1] === '_method') r.override = m[3].toUpperCase();
+    else if (m[2] === '=@' || m[2] === ':=@' || m[2] === '@') r.unknownBody = true;
   }
   if (Object.keys(fields).length) r.bodies.push(JSON.stringify(fields));
   if (c.stdin?.kind === 'literal' && c.stdin.text) r.bodies.push(c.stdin.text);
-  if (c.args.some((w) => w.value === '-A' || w.value === '--auth' || w.value.startsWith('--auth='))) r.bearer = true;
-  if (!r.method) r.method = r.bodies.length ? 'POST' : 'GET';
+  if (!r.method && !r.methodDynamic) r.method = r.bodies.length || r.unknownBody ? 'POST' : 'GET';
+  methodInBody(r);
   return r;
 }
 
@@ -145,9 +315,10 @@ function parseGhApi(c: SimpleCommand, ctx: RuleContext): Request | undefined {
     const v = a[i].value;
     const next = a[i + 1]?.value;
     if (v === '-X' || v === '--method') {
-      r.method = next?.toUpperCase();
+      setMethod(r, next);
       i++;
-    } else if (v.startsWith('--method=')) r.method = v.slice(9).toUpperCase();
+    } else if (v.startsWith('--method=')) setMethod(r, v.slice(9));
+    else if (/^-X.+/.test(v)) setMethod(r, v.slice(2));
     else if ((v === '-f' || v === '-F' || v === '--field' || v === '--raw-field') && next !== undefined) {
       const eq = next.indexOf('=');
       const val = eq >= 0 ? next.slice(eq + 1) : '';
@@ -162,7 +333,10 @@ function parseGhApi(c: SimpleCommand, ctx: RuleContext): Request | undefined {
       if (t !== undefined) r.bodies.push(t);
       else r.unknownBody = true;
       i++;
-    } else if (v === '-H' || v === '--header' || v === '--hostname' || v === '-q' || v === '--jq' || v === '-t' || v === '--template' || v === '--cache' || v === '-p' || v === '--preview') i++;
+    } else if ((v === '-H' || v === '--header') && next !== undefined) {
+      header(r, next);
+      i++;
+    } else if (v === '--hostname' || v === '-q' || v === '--jq' || v === '-t' || v === '--template' || v === '--cache' || v === '-p' || v === '--preview') i++;
     else if (!v.startsWith('-') && !r.url) r.url = v === 'graphql' ? 'https://api.github.com/graphql' : /^https?:/.test(v) ? v : `https://api.github.com/${v.replace(/^\//, '')}`;
   }
   if (!r.method) r.method = r.bodies.length ? 'POST' : 'GET';
@@ -177,8 +351,22 @@ function judge(c: SimpleCommand, r: Request, tool: string): RuleHit[] {
   const mgmt = host ? MANAGEMENT.test(host) : false;
   const targets = host ? [host] : [];
   if (url && r.url?.includes(DYN) && !host) targets.push(url);
-  if (r.method === 'DELETE') {
-    hits.push(hit('http.delete', 'http-api', local ? 'low' : mgmt ? 'critical' : 'high', `${tool} sends an HTTP DELETE to ${url ?? 'a URL'}${mgmt ? ', a management API' : ''}`, url ? [...targets, url] : targets));
+  const method = r.override ?? r.method;
+  if (r.override && r.method !== r.override) {
+    r.method = r.override;
+  }
+  if (r.methodDynamic && !local) {
+    hits.push(hit('http.method-unknown', 'http-api', mgmt ? 'critical' : 'high', `${tool} sends a request to ${url ?? 'a URL'} with an HTTP method only known at run time`, url ? [...targets, url] : targets));
+  }
+  if (method === 'DELETE') {
+    hits.push(hit('http.delete', 'http-api', local ? 'low' : mgmt ? 'critical' : 'high', `${tool} sends an HTTP DELETE${r.override ? ' (as a method override)' : ''} to ${url ?? 'a URL'}${mgmt ? ', a management API' : ''}`, url ? [...targets, url] : targets));
+  }
+  for (const b of r.bodies) {
+    const g = analyseGraphqlBody(b.split(DYN).join('x'));
+    if (g?.unknown && (mgmt || g.mutation) && !local && !graphqlDeletes(b.split(DYN).join('x')).length) {
+      hits.push(hit('http.graphql.unknown', 'http-api', mgmt ? 'high' : 'low', `${tool} sends GraphQL to ${host ?? 'an API'} that TwoKey cannot read: ${g.unknown}`, targets));
+      break;
+    }
   }
   for (const b of r.bodies) {
     const fields = graphqlDeletes(b.split(DYN).join('x'));

@@ -11,6 +11,8 @@ export interface RuleContext {
   readFile?: (path: string) => string | undefined;
   /** `terraform show -json PLAN` for a saved plan (absolute path), when the tool is present; undefined otherwise. */
   showPlan?: (plan: string, tool: string, cwd: string | undefined) => string | undefined;
+  /** Judges a command another program will run in a shell (psql `\\!`, COPY … PROGRAM) with the shell engine; `label` says who runs it. */
+  shell?: (line: string, label: string) => RuleHit[];
 }
 
 export type Rule = (cmd: SimpleCommand, ctx: RuleContext) => RuleHit[] | RuleHit | undefined | void;
@@ -258,5 +260,5 @@ export function maskUrl(url: string): string {
 
 export function isLocalHost(host: string | undefined): boolean {
   if (!host) return false;
-  return /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|::1|host\.docker\.internal|[\w-]+\.(?:local|localhost|test|internal))$/.test(host);
+  return /^(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|::1|host\.docker\.internal|[\w-]+\.(?:localhost|test|internal))$/.test(host);
 }

@@ -6,6 +6,11 @@
  * Pattern matching over another language's source is a heuristic: it looks for the calls
  * that delete, run commands or send requests, and the string literals they are given.
  */
+import { analysePython } from '../lang/python';
+import { analyseJs } from '../lang/js';
+import { analyseRuby } from '../lang/ruby';
+import { analysePhp } from '../lang/php';
+
 export type CodeLang = 'python' | 'js' | 'perl' | 'ruby' | 'php';
 
 export interface CodeScript {
@@ -94,7 +99,20 @@ const EXEC_CALL: Record<CodeLang, RegExp> = {
   php: /\b(?:exec|system|shell_exec|passthru|popen|proc_open)\s*\(/g,
 };
 
+/**
+ * The shell commands inline code amounts to. Python, JavaScript, Ruby and PHP are read with
+ * their tree-sitter grammars (src/core/lang); Perl with the patterns below.
+ */
 export function codeToShell(lang: CodeLang, code: string): CodeScript {
+  if (lang === 'python') return analysePython(code);
+  if (lang === 'js') return analyseJs(code);
+  if (lang === 'ruby') return analyseRuby(code);
+  if (lang === 'php') return analysePhp(code);
+  return codeToShellByPattern(lang, code);
+}
+
+/** Pattern matching over the source: the calls that delete, run commands or send requests, and their string literals. */
+export function codeToShellByPattern(lang: CodeLang, code: string): CodeScript {
   const lines: string[] = [];
   let unanalysable: string | undefined;
 

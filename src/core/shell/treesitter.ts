@@ -34,6 +34,18 @@ export function locateWasm(wasmDir?: string): { runtime: string; bash: string } 
 }
 
 let cached: Promise<BashParser> | undefined;
+
+/** The initialised tree-sitter runtime: the module object the other grammars load into (src/core/lang/grammars.ts). */
+export interface TreeSitterRuntime {
+  ts: typeof import('web-tree-sitter');
+  module: Record<string, unknown>;
+  grammarDir: string;
+}
+let runtime: TreeSitterRuntime | undefined;
+
+export function treeSitterRuntime(): TreeSitterRuntime | undefined {
+  return runtime;
+}
 let cachedKey: string | undefined;
 
 export function loadBashParser(wasmDir?: string): Promise<BashParser> {
@@ -45,7 +57,9 @@ export function loadBashParser(wasmDir?: string): Promise<BashParser> {
      
     const ts = require('web-tree-sitter') as typeof import('web-tree-sitter');
     const wasmBinary = readFileSync(files.runtime);
-    await ts.Parser.init({ wasmBinary, locateFile: () => files.runtime } as unknown as object);
+    const moduleObject: Record<string, unknown> = { wasmBinary, locateFile: () => files.runtime };
+    await ts.Parser.init(moduleObject as unknown as object);
+    runtime = { ts, module: moduleObject, grammarDir: dirname(files.bash) };
     const lang = await ts.Language.load(readFileSync(files.bash));
     const parser = new ts.Parser();
     parser.setLanguage(lang);
