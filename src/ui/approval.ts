@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { Verdict } from '../core/types';
 import { maskSecrets } from '../core/redact';
-import { environmentLabel, whatItDoes, type Answer, type ApprovalAsk } from '../core/decisions';
+import { confirmationWord, environmentLabel, whatItDoes, type Answer, type ApprovalAsk } from '../core/decisions';
 import { computePreview } from '../core/preview';
 import type { PreviewService } from './preview';
 import { saferAlternatives, type Alternative } from '../core/alternatives';
@@ -119,7 +119,7 @@ export class ApprovalPrompt {
 
 /** What a person types to confirm: the environment, or the resource the rule names. */
 export function confirmWord(v: Verdict): string {
-  return v.environment === 'unknown' ? 'production' : v.environment;
+  return confirmationWord(v);
 }
 
 function oneLine(s: string, max: number): string {
