@@ -134,17 +134,24 @@ export function createEnvironmentResolver(opts: ResolverOptions): TwoKeyEnvironm
     const floorT = targetsEnvironment(floor.targets);
     const lowersWorkspace = DANGER[floor.environment] > DANGER[full.environment];
     const lowersTargets = floorT !== undefined && (fullT === undefined || DANGER[floorT] > DANGER[fullT]);
-    if (!lowersWorkspace && !lowersTargets) return full;
-    const said = own
-      .filter((k) => isVariable(k) || isUrlVariable(k) || TOOL_VARIABLE_SET.has(k))
+    // The terminal's own values that place something lower than the workspace's evidence does.
+    const ceiling = floorT !== undefined && DANGER[floorT] > DANGER[floor.environment] ? floorT : floor.environment;
+    const lowerKeys = own.filter((k) => {
+      const sig = full.signals.find((x) => x.signal === `env:${k}`);
+      const tgt = full.targets.find((t) => t.how === `${k} in the terminal`);
+      return (sig && DANGER[sig.environment] < DANGER[ceiling]) || (tgt && DANGER[tgt.environment] < DANGER[ceiling]) || (!sig && !tgt && TOOL_VARIABLE_SET.has(k));
+    });
+    if (!lowersWorkspace && !lowersTargets && !lowerKeys.length) return full;
+    const keys = lowerKeys.length ? lowerKeys : own.filter((k) => isVariable(k) || isUrlVariable(k) || TOOL_VARIABLE_SET.has(k));
+    const said = keys
       .map((k) => `${k}=${ctx.env![k] ? safeValue(ctx.env![k]!) : '(unset)'}`)
       .slice(0, 4)
       .join(', ');
-    const was = lowersWorkspace ? full.environment : fullT ?? 'unplaced';
-    const is = lowersWorkspace ? floor.environment : floorT!;
+    const was = lowersWorkspace ? full.environment : lowersTargets ? (fullT ?? 'unplaced') : 'lower';
+    const is = lowersWorkspace ? floor.environment : lowersTargets ? floorT! : ceiling;
     const note: DetectedSignal = {
       signal: 'terminal:cannot-lower',
-      value: `${said || "the terminal's variables"} would make it ${was}; the workspace's own evidence says ${is}, and a terminal can only raise it`,
+      value: `${said || "the terminal's variables"} in the terminal would make it ${was}; the workspace's own evidence says ${is}, and a terminal can only raise it`,
       environment: is,
       source: 'env',
       identities: [],

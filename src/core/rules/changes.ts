@@ -21,9 +21,12 @@ function change(id: string, category: Category, reason: string, refs: TargetRef[
 const words = (c: SimpleCommand): string[] => c.args.map((a) => a.value);
 const known = (v: string | undefined): string | undefined => (v && !v.includes(DYN) ? v : undefined);
 
-/** A variable named by a word such as `"$DATABASE_URL"` or `${PROD_TOKEN}`. */
+/**
+ * A variable named by a word such as `"$DATABASE_URL"` or `${PROD_TOKEN}`, even when the
+ * terminal's value was expanded into it: the resolver reads the variable from the terminal
+ * and from the workspace's files, so a terminal's value cannot hide the workspace's.
+ */
 function variableOf(w: Word): string | undefined {
-  if (!w.value.includes(DYN)) return undefined;
   return /\$\{?([A-Za-z_]\w*)/.exec(w.raw)?.[1];
 }
 
@@ -100,11 +103,9 @@ function sqlTexts(c: SimpleCommand, ctx: RuleContext, flags: string[], fileFlags
 function dbRefs(c: SimpleCommand, tool: string, hostFlags: string[], dbFlags: string[], envHosts: string[]): TargetRef[] {
   const refs: TargetRef[] = [];
   for (const w of c.args) {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(w.value) && !w.value.includes(DYN)) refs.push({ tool, kind: 'db-url', value: w.value, via: 'the URL given' });
-    else {
-      const name = variableOf(w);
-      if (name && /URL|URI|DSN|HOST|CONN|DATABASE/i.test(name)) refs.push({ tool, kind: 'db-var', value: name, via: name });
-    }
+    const name = variableOf(w);
+    if (name && /URL|URI|DSN|HOST|CONN|DATABASE/i.test(name)) refs.push({ tool, kind: 'db-var', value: name, via: name });
+    else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(w.value) && !w.value.includes(DYN)) refs.push({ tool, kind: 'db-url', value: w.value, via: 'the URL given' });
   }
   for (const f of [...hostFlags, ...dbFlags]) {
     const v = known(optValue(c.args, [f]));
@@ -423,9 +424,9 @@ const GCLOUD_WRITE = /^(?:create|deploy|update|set|add-\S+|remove-\S+|patch|impo
 const gcloud: Rule = (c) => {
   const w = positionals(c.args, new Set(['--project', '--region', '--zone', '--format', '--account', '--configuration', '--filter', '--location', '--image', '--source', '--platform', '--service-account', '--member', '--role', '--data-file', '--set-env-vars', '--update-env-vars', '--tag', '--memory', '--cpu'])).map((p) => p.value);
   if (w[0] === 'config' || w[0] === 'auth' || w[0] === 'components' || w[0] === 'init' || w[0] === 'help') return;
-  if (w.some((x) => GCLOUD_READ.test(x)) && !w.some((x) => GCLOUD_WRITE.test(x))) return;
-  const verb = w.find((x) => GCLOUD_WRITE.test(x));
-  if (!verb) return;
+  // gcloud GROUP [SUBGROUP…] COMMAND: the first word after the group that is a verb is the command.
+  const verb = w.slice(1).find((x) => GCLOUD_READ.test(x) || GCLOUD_WRITE.test(x));
+  if (!verb || GCLOUD_READ.test(verb)) return;
   if ((verb === 'cp' || verb === 'rsync' || verb === 'mv') && !String(w[w.length - 1]).startsWith('gs://')) return;
   const refs: TargetRef[] = [];
   const project = known(optValue(c.args, ['--project'])) ?? known(c.assignments.CLOUDSDK_CORE_PROJECT);
@@ -632,6 +633,8 @@ const firebase: Rule = (c) => {
 
 // ---------------------------------------------------------------- HTTP
 
+const CURL_VALUE = new Set(['-X', '--request', '-H', '--header', '-d', '--data', '--data-raw', '--data-binary', '--data-urlencode', '-F', '--form', '--json', '-T', '--upload-file', '-u', '--user', '-o', '--output', '-A', '--user-agent', '-e', '--referer', '-b', '--cookie', '-c', '--cookie-jar', '-m', '--max-time', '--connect-timeout', '-w', '--write-out', '--retry', '-x', '--proxy', '--cacert', '--cert', '--key', '-K', '--config', '--resolve']);
+
 const curl: Rule = (c) => {
   const vs = words(c);
   const method = (known(optValue(c.args, ['-X', '--request'], true)) ?? '').toUpperCase();
@@ -639,11 +642,12 @@ const curl: Rule = (c) => {
   const writes = /^(?:POST|PUT|PATCH|DELETE)$/.test(method) || (!method && hasBody);
   if (!writes) return;
   const refs: TargetRef[] = [];
+  const urls = [...c.args.filter((w) => /^https?:\/\//i.test(w.value)), ...positionals(c.args, CURL_VALUE).filter((w) => /^(?:localhost|[\w-]+(?:\.[\w-]+)+|\[[\da-f:]+\])(?::\d+)?(?:\/|$)/i.test(w.value))];
+  for (const w of urls) {
+    const host = /^(?:https?:\/\/)?([^/?#]+)/i.exec(w.value)?.[1];
+    if (host && !host.includes(DYN) && !refs.some((r) => r.value === host)) refs.push({ tool: c.name, kind: 'http-host', value: host, via: 'URL' });
+  }
   for (const w of c.args) {
-    if (/^https?:\/\//i.test(w.value)) {
-      const host = /^https?:\/\/([^/?#]+)/i.exec(w.value)?.[1];
-      if (host && !host.includes(DYN)) refs.push({ tool: c.name, kind: 'http-host', value: host, via: 'URL' });
-    }
     const tokenVar = /(?:authorization|x-api-key|api-key|token)[^$]*\$\{?([A-Za-z_]\w*)/i.exec(w.raw)?.[1];
     if (tokenVar) refs.push({ tool: c.name, kind: 'token', value: tokenVar, via: `token $${tokenVar}` });
     const literal = /\b((?:sk|rk)_(?:live|test)_\w+)/.exec(w.value)?.[1];

@@ -46,7 +46,7 @@ describe('environment variables', () => {
     const host = { NODE_ENV: 'production' };
     const lowered = fx.resolve({ hostEnv: host, env: { NODE_ENV: 'development' } });
     assert.equal(lowered.environment, 'production');
-    assert.match(signalOf(lowered, 'terminal:cannot-lower')[0].value, /NODE_ENV=development would make it development; the workspace's own evidence says production/);
+    assert.match(signalOf(lowered, 'terminal:cannot-lower')[0].value, /NODE_ENV=development in the terminal would make it development; the workspace's own evidence says production/);
     assert.equal(fx.resolve({ hostEnv: host, env: { NODE_ENV: undefined, APP_ENV: 'test' } }).environment, 'production');
     assert.equal(fx.resolve({ hostEnv: { NODE_ENV: 'development' }, env: { NODE_ENV: 'production' } }).environment, 'production');
     // Nothing in the workspace says anything: a terminal's word does not make it development either.
