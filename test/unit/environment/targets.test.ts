@@ -262,6 +262,30 @@ describe('policy', () => {
   });
 });
 
+describe('marking a workspace', () => {
+  test('the mark is written into the policy file, comments kept, and parses', async () => {
+    const { markWorkspaceText, parsePolicyLayer } = await import('../../../src/core/policy');
+    const text = '{\n  // ours\n  "version": 1,\n  "environments": { "production": { "hosts": ["*.acme.io"] } }\n}\n';
+    const marked = markWorkspaceText(text, 'development');
+    assert.match(marked, /\/\/ ours/);
+    assert.equal(parsePolicyLayer(marked).layer?.workspaceEnvironment, 'development');
+    assert.deepEqual(parsePolicyLayer(marked).layer?.environments?.production?.hosts, ['*.acme.io']);
+    assert.equal(parsePolicyLayer(markWorkspaceText(undefined, 'staging')).layer?.workspaceEnvironment, 'staging');
+    assert.equal(parsePolicyLayer(markWorkspaceText(marked, 'production')).layer?.workspaceEnvironment, 'production');
+  });
+
+  test('a mark below production, or state changes allowed, is a loosening the policy watch asks about; marking production is not', async () => {
+    const { policyLoosening } = await import('../../../src/core/credentials');
+    const { markWorkspaceText } = await import('../../../src/core/policy');
+    const empty = '{ "version": 1 }';
+    assert.deepEqual(policyLoosening(empty, markWorkspaceText(empty, 'development')).reasons, ['the workspace is marked development']);
+    assert.equal(policyLoosening(empty, markWorkspaceText(empty, 'production')).loosening, false);
+    assert.equal(policyLoosening(markWorkspaceText(empty, 'production'), empty).loosening, true);
+    assert.deepEqual(policyLoosening(empty, '{ "version": 1, "stateChanges": { "unknown": "allow" } }').reasons, ['state changes to unknown targets run without asking']);
+    assert.equal(policyLoosening(empty, '{ "version": 1, "stateChanges": { "staging": "ask" } }').loosening, false);
+  });
+});
+
 describe('what people and agents read', () => {
   test('the refusal and the modal label name the target and how it was resolved', () => {
     const v = prod.check(`psql "$DATABASE_URL" -c "DELETE FROM sessions WHERE user_id = 42"`);
