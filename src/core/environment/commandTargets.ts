@@ -56,7 +56,10 @@ function resolveOne(ctx: SignalContext, ref: TargetRef): Found[] {
     case 'db-url':
       return v ? dbUrl(v, ref.via ?? 'argument') : [];
     case 'db-var':
-      return v ? dbVariable(ctx, v) : [];
+      return v ? dbVariable(ctx, v, ref.via) : [];
+    case 'dynamic':
+      // `--context "$CTX"`, `psql -h $HOST`: chosen at run time, so nobody can place it.
+      return [{ name: v ?? '…', how: `${ref.via ?? 'an option'} set at run time`, ids: [], environment: 'unknown' }];
     case 'db-host':
       return v ? [host(v, ref.via ?? '--host')] : [];
     case 'kube-context':
@@ -103,12 +106,24 @@ function dbUrl(v: string, how: string): Found[] {
   if (/^(?:file|sqlite3?):/i.test(v) || /\.(?:db|sqlite3?)$/i.test(v)) return [{ name: safeValue(v), how: `${how}, a local file database`, ids: [], environment: 'development' }];
   const u = parseServiceUrl(v);
   if (!u) return /[:@/]/.test(v) ? [] : [host(v, how)];
+  // libpq and most drivers take the host from the query too (`?host=…`, `?hostaddr=…`).
+  for (const m of v.matchAll(/[?&](?:host|hostaddr|server)=([^&#]+)/gi)) {
+    for (const h of safeDecode(m[1]).split(',')) if (h && !h.startsWith('/')) u.hosts.push(hostOnly(h).toLowerCase());
+  }
   if (!u.hosts.length) return [{ name: maskUrl(v), how: `${how}, a local socket`, ids: [], environment: 'development' }];
   const ids: Identity[] = u.hosts.map((h) => ({ kind: 'host', value: h }));
   if (u.database) ids.push({ kind: 'name', value: u.database });
   const local = u.hosts.every((h) => LOCAL_HOST.test(h));
   const name = u.hosts.join(',') + (u.database && !looksSecret(u.database) ? `/${u.database}` : '');
   return [{ name, how, ids, environment: local && !u.database ? 'development' : undefined }];
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function host(v: string, how: string): Found {
@@ -122,7 +137,7 @@ function host(v: string, how: string): Found {
  * value in the terminal and in the workspace's dotenv files. Both count, so a terminal's
  * value can raise the target but never hide a production URL the workspace's files hold.
  */
-function dbVariable(ctx: SignalContext, name: string): Found[] {
+function dbVariable(ctx: SignalContext, name: string, via: string | undefined): Found[] {
   const out: Found[] = [];
   const inTerminal = ctx.get(name);
   if (inTerminal) out.push(...dbUrl(inTerminal, `${name} in the terminal`));
@@ -132,6 +147,8 @@ function dbVariable(ctx: SignalContext, name: string): Found[] {
     out.push(...dbUrl(v, `${name} in ${f.shown}`));
     break; // the first file that sets it is the one dotenv loaders use
   }
+  // Named on the command line (`psql "$CONN"`) but set nowhere TwoKey can see: unknown, not local.
+  if (!out.length && via?.startsWith('$')) out.push({ name: `$${name}`, how: 'not set in the terminal or the workspace\'s .env files', ids: [], environment: 'unknown' });
   return out;
 }
 

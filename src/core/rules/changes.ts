@@ -104,7 +104,7 @@ function dbRefs(c: SimpleCommand, tool: string, hostFlags: string[], dbFlags: st
   const refs: TargetRef[] = [];
   for (const w of c.args) {
     const name = variableOf(w);
-    if (name && /URL|URI|DSN|HOST|CONN|DATABASE/i.test(name)) refs.push({ tool, kind: 'db-var', value: name, via: name });
+    if (name && /URL|URI|DSN|HOST|CONN|DATABASE/i.test(name)) refs.push({ tool, kind: 'db-var', value: name, via: `$${name}` });
     else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(w.value) && !w.value.includes(DYN)) refs.push({ tool, kind: 'db-url', value: w.value, via: 'the URL given' });
   }
   for (const f of [...hostFlags, ...dbFlags]) {
@@ -160,7 +160,7 @@ const redisCli: Rule = (c) => {
   const uvar = c.args.findIndex((a) => a.value === '-u');
   if (uvar >= 0 && c.args[uvar + 1]) {
     const n = variableOf(c.args[uvar + 1]);
-    if (n) refs.push({ tool: c.name, kind: 'db-var', value: n, via: n });
+    if (n) refs.push({ tool: c.name, kind: 'db-var', value: n, via: `$${n}` });
   }
   if (!refs.length) refs.push({ tool: c.name, kind: 'db-var', value: 'REDIS_URL', via: 'REDIS_URL' });
   const what = cmd === 'del' || cmd === 'unlink' || cmd === 'expire' ? 'deletes cache keys' : 'writes to the cache';
@@ -743,6 +743,45 @@ const PACK: Record<string, Rule[]> = {
   xh: [httpie],
 };
 
+/** Options that choose a tool's target: given a value known only at run time, the target is unknown. */
+const TARGET_OPTIONS: Record<string, string[]> = {
+  kubectl: ['--context', '--kubeconfig', '--cluster', '--server', '-s'],
+  helm: ['--kube-context', '--kubeconfig'],
+  aws: ['--profile', '--endpoint-url'],
+  gcloud: ['--project', '--configuration'],
+  az: ['--subscription'],
+  fly: ['-a', '--app', '-c', '--config'],
+  heroku: ['-a', '--app', '-r', '--remote'],
+  railway: ['-e', '--environment'],
+  terraform: ['-var-file', '-chdir'],
+  psql: ['-h', '--host', '-d', '--dbname'],
+  mysql: ['-h', '--host'],
+  'redis-cli': ['-h', '-u'],
+  supabase: ['--db-url', '--project-ref'],
+  pulumi: ['--stack', '-s'],
+  serverless: ['--stage', '-s'],
+  wrangler: ['--env', '-e'],
+  vercel: ['--target', '--scope'],
+};
+const OPTION_ALIASES: Record<string, string> = { flyctl: 'fly', tofu: 'terraform', terragrunt: 'terraform', oc: 'kubectl', k: 'kubectl', sls: 'serverless', mariadb: 'mysql', 'valkey-cli': 'redis-cli' };
+
+const DB_TOOLS = new Set(['psql', 'mysql', 'mariadb', 'redis-cli', 'valkey-cli', 'supabase']);
+
+function dynamicRefs(c: SimpleCommand): TargetRef[] {
+  const names = TARGET_OPTIONS[OPTION_ALIASES[c.name] ?? c.name];
+  if (!names) return [];
+  const out: TargetRef[] = [];
+  const a = c.args;
+  for (let i = 0; i < a.length; i++) {
+    for (const n of names) {
+      const w = a[i].value === n ? a[i + 1] : a[i].value.startsWith(n + '=') ? a[i] : undefined;
+      // A database tool's `$VARIABLE` is read from the terminal and the .env files (a db-var reference) instead.
+      if (w && w.value.includes(DYN) && !(DB_TOOLS.has(c.name) && /^"?\$\{?\w+\}?"?$/.test(w.raw))) out.push({ tool: c.name, kind: 'dynamic', value: w.raw.replace(new RegExp(`^${n}=`), ''), via: n });
+    }
+  }
+  return out;
+}
+
 /** The state-change findings for one command. */
 export function changeRules(c: SimpleCommand, ctx: RuleContext): RuleHit[] {
   const out: RuleHit[] = [];
@@ -753,6 +792,10 @@ export function changeRules(c: SimpleCommand, ctx: RuleContext): RuleHit[] {
     if (!h) continue;
     if (Array.isArray(h)) out.push(...h);
     else out.push(h);
+  }
+  if (out.length) {
+    const dyn = dynamicRefs(c);
+    if (dyn.length) return out.map((h) => ({ ...h, refs: [...(h.refs ?? []), ...dyn] }));
   }
   return out;
 }

@@ -199,6 +199,21 @@ describe('HTTP targets', () => {
   });
 });
 
+describe('targets chosen at run time or hidden in a URL', () => {
+  test('an option whose value is only known at run time makes the target unknown, not the current context', () => {
+    const v = dev.check('kubectl --context "$CTX" apply -f x.yaml');
+    assert.equal(v.decision, 'ask');
+    assert.equal(v.environment, 'unknown');
+    assert.equal(dev.check('aws --profile "$P" ssm put-parameter --name /x --value y').environment, 'unknown');
+  });
+
+  test('a connection variable set nowhere TwoKey can see is unknown; ?host= in a URL is a host', () => {
+    assert.equal(dev.check(`psql "$REPORTING_CONN" -c "UPDATE t SET x = 1 WHERE id = 2"`).environment, 'unknown');
+    const q = dev.check(`psql "postgres:///app?host=prod-db.acme.internal" -c "UPDATE t SET x = 1 WHERE id = 2"`);
+    assert.deepEqual([q.decision, q.environment], ['ask', 'production']);
+  });
+});
+
 describe('the terminal cannot lower the environment', () => {
   test('export DATABASE_URL=localhost in a terminal does not hide the production URL in .env, and the evidence says so', () => {
     const v = prod.check(`psql "$DATABASE_URL" -c "UPDATE users SET plan='pro' WHERE id=7"`, { DATABASE_URL: 'postgres://localhost/app', NODE_ENV: 'development' });
