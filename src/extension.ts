@@ -232,6 +232,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
     }),
     vscode.commands.registerCommand('twokey.showEnvironment', () => showEnvironmentPick(env, protection, coverage)),
     vscode.commands.registerCommand('twokey.createPolicy', () => env.createPolicy()),
+    vscode.commands.registerCommand('twokey.markWorkspace', () => env.markWorkspace()),
     vscode.commands.registerCommand('twokey.relaunchUngatedTerminals', async () => {
       const n = await coverage.relaunchUngated();
       if (n === 0) void vscode.window.showInformationMessage('TwoKey: every terminal that a relaunch can gate is gated already.');
@@ -322,6 +323,7 @@ async function showEnvironmentPick(env: EnvironmentController, protection: Prote
   if (s) items.push({ label: `$(history) Today: ${s.counts.allowed} allowed, ${s.counts.denied} denied, ${s.counts.asked} asked` });
   items.push({ label: 'Actions', kind: vscode.QuickPickItemKind.Separator });
   items.push({ label: '$(file-code) Open Policy', run: () => vscode.commands.executeCommand('twokey.createPolicy') });
+  items.push({ label: '$(tag) Mark This Workspace As…', description: 'development, staging or production, recorded in the policy', run: () => vscode.commands.executeCommand('twokey.markWorkspace') });
   items.push({ label: '$(list-flat) Show Audit Log', run: () => vscode.commands.executeCommand('twokey.showAuditLog') });
   items.push({ label: '$(terminal) Check a Command…', run: () => vscode.commands.executeCommand('twokey.checkCommand') });
   if (coverage.ungated().some((u) => u.coverage.state === 'no-gate')) {

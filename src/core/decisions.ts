@@ -211,8 +211,16 @@ export function whatItDoes(v: Verdict): string {
   return (top?.reason ?? v.reason).replace(/[.\s]+$/, '');
 }
 
+/** The environment in words, with the target it was resolved from: "production (`psql` → `prod-db` (DATABASE_URL in .env) → production)". */
 export function environmentLabel(v: Verdict): string {
-  return v.environment === 'unknown' ? 'an unknown environment (treated as production)' : v.environment;
+  const env = v.environment === 'unknown' ? 'an unknown environment (treated as production)' : v.environment;
+  const t = v.target;
+  return t ? `${env} (\`${t.tool}\` → \`${t.name}\` (${t.how}) → ${t.environment})` : env;
+}
+
+/** What a person types to confirm: the target's name in production where one is known, else the environment's name. */
+export function confirmationWord(v: Verdict): string {
+  return v.confirmText ?? (v.environment === 'unknown' ? 'production' : v.environment);
 }
 
 /** What the person at the terminal can do about a refusal (the sentence before the agent's). */

@@ -10,8 +10,10 @@ import type {
   EnvironmentResolution,
   EnvironmentResolver,
   PolicyOverrides,
+  ResolvedTarget,
   Risk,
   RuleHit,
+  StateChangePolicy,
   Verdict,
 } from './types';
 import { loadBashParser, type BashParser } from './shell/treesitter';
@@ -42,7 +44,12 @@ export interface EngineOptions {
   files?: FileSource;
   /** `terraform show -json PLAN` for `terraform apply PLAN` (see shell/files.ts nodePlanReader); its time is not counted in the budget. */
   showPlan?: (plan: string, tool: string, cwd: string | undefined) => string | undefined;
+  /** When state changes ask outside production (default: unknown asks, staging does not). */
+  stateChanges?: () => StateChangePolicy;
 }
+
+export const DEFAULT_STATE_CHANGES: Readonly<StateChangePolicy> = Object.freeze({ staging: 'allow', unknown: 'ask' });
+const UNRESOLVED_STATE_CHANGES: Readonly<StateChangePolicy> = Object.freeze({ staging: 'allow', unknown: 'allow' });
 
 export interface ExplainedCommand {
   name: string;
@@ -193,11 +200,16 @@ class DecisionEngine implements Engine {
     }
     const unique = dedupe(hits);
     const targets = [...new Set(unique.flatMap((h) => h.targets ?? []))];
-    const envRes = this.opts.resolveEnvironment
-      ? this.opts.resolveEnvironment({ cwd: req.cwd, env: req.env, targets, workspaceRoot: req.workspaceRoot, home })
+    const refs = unique.flatMap((h) => h.refs ?? []);
+    const resolved = this.opts.resolveEnvironment
+      ? this.opts.resolveEnvironment({ cwd: req.cwd, env: req.env, targets, workspaceRoot: req.workspaceRoot, home, ...(refs.length ? { refs } : {}) })
       : UNKNOWN_ENV;
+    // The line's environment: each finding judged by its own command's targets, the riskiest wins.
+    const envRes: EnvironmentResolution = { ...resolved, environment: lineEnvironment(unique, resolved) };
     const decided = this.opts.overrides ? this.opts.overrides(unique, req, envRes) : unique;
-    return { verdict: decide(decided, envRes, targets), parsed, perCommand };
+    // Without a resolver nothing places a target: a state change is judged by its target, so it is recorded, not asked.
+    const changes = this.opts.stateChanges?.() ?? (this.opts.resolveEnvironment ? DEFAULT_STATE_CHANGES : UNRESOLVED_STATE_CHANGES);
+    return { verdict: decide(decided, envRes, targets, changes), parsed, perCommand };
   }
 
   private nesting = 0;
@@ -256,14 +268,55 @@ function envLabel(env: EnvironmentName): string {
   return env === 'unknown' ? 'an unknown environment, treated as production' : env;
 }
 
-export function decide(hits0: RuleHit[], env: EnvironmentResolution, targets: string[]): Verdict {
-  const prodLike = env.environment === 'production' || env.environment === 'unknown';
-  // A hit that only matters in production or unknown environments counts as low elsewhere.
-  const hits = prodLike ? hits0 : hits0.map((h) => (h.prodOnly && RISK_RANK[h.risk] > RISK_RANK.low ? { ...h, risk: 'low' as Risk } : h));
+const DANGER: Readonly<Record<EnvironmentName, number>> = { development: 0, staging: 1, unknown: 2, production: 3 };
+
+/** The targets one finding's command acts on (its tools' resolved targets), riskiest first. */
+function targetsOf(h: RuleHit, env: EnvironmentResolution): ResolvedTarget[] {
+  if (!h.refs?.length || !env.targets?.length) return [];
+  const tools = new Set(h.refs.map((r) => r.tool));
+  return env.targets.filter((t) => tools.has(t.tool));
+}
+
+/**
+ * Where one finding acts: its command's own targets when any resolved (a development
+ * workspace's `kubectl --context prod` is production), else the workspace's environment.
+ */
+export function hitEnvironment(h: RuleHit, env: EnvironmentResolution): EnvironmentName {
+  const own = targetsOf(h, env);
+  if (!own.length) return env.environment;
+  return own.reduce<EnvironmentName>((m, t) => (DANGER[t.environment] > DANGER[m] ? t.environment : m), 'development');
+}
+
+function lineEnvironment(hits: RuleHit[], env: EnvironmentResolution): EnvironmentName {
+  if (!env.targets?.length || !hits.length) return env.environment;
+  return hits.reduce<EnvironmentName | undefined>((m, h) => {
+    const e = hitEnvironment(h, env);
+    return m === undefined || DANGER[e] > DANGER[m] ? e : m;
+  }, undefined)!;
+}
+
+/** A state change asks in production, never in development; staging and unknown follow the policy. */
+function changeDecision(h: RuleHit, where: EnvironmentName, policy: StateChangePolicy): RuleHit {
+  if (h.decision !== undefined) return h;
+  const asks = where === 'production' || (where === 'unknown' && policy.unknown === 'ask') || (where === 'staging' && policy.staging === 'ask');
+  if (!asks) return h;
+  const what = where === 'unknown' ? 'a target no signal places' : where;
+  return { ...h, decision: 'ask', typedConfirmation: where === 'production' || h.typedConfirmation, reason: `${h.reason}, a change to ${what}` };
+}
+
+export function decide(hits0: RuleHit[], env: EnvironmentResolution, targets: string[], stateChanges: StateChangePolicy = DEFAULT_STATE_CHANGES): Verdict {
+  const isProdLike = (e: EnvironmentName) => e === 'production' || e === 'unknown';
+  const prodLike = isProdLike(env.environment);
+  const hits = hits0.map((h0) => {
+    const where = hitEnvironment(h0, env);
+    // A hit that only matters in production or unknown environments counts as low elsewhere.
+    const h = h0.prodOnly && !isProdLike(where) && RISK_RANK[h0.risk] > RISK_RANK.low ? { ...h0, risk: 'low' as Risk } : h0;
+    return h.change ? changeDecision(h, where, stateChanges) : h;
+  });
   const active = hits.filter((h) => h.decision !== 'allow');
   const sorted = [...active].sort((a, b) => {
     const d = (b.decision === 'deny' ? 10 : 0) - (a.decision === 'deny' ? 10 : 0);
-    return d || RISK_RANK[b.risk] - RISK_RANK[a.risk];
+    return d || RISK_RANK[b.risk] - RISK_RANK[a.risk] || (b.decision === 'ask' ? 1 : 0) - (a.decision === 'ask' ? 1 : 0);
   });
   const top = sorted[0];
   const risk: Risk = top ? sorted.reduce<Risk>((m, h) => (RISK_RANK[h.risk] > RISK_RANK[m] ? h.risk : m), 'none') : hits.length ? 'low' : 'none';
@@ -287,7 +340,10 @@ export function decide(hits0: RuleHit[], env: EnvironmentResolution, targets: st
   } else {
     reason = 'Allowed: nothing destructive found.';
   }
-  return {
+  // The target named to people: the riskiest one a finding that decides acts on.
+  const deciding = decision === 'allow' ? hits : active;
+  const named = deciding.flatMap((h) => targetsOf(h, env)).sort((a, b) => DANGER[b.environment] - DANGER[a.environment])[0] ?? env.targets?.[0];
+  const verdict: Verdict = {
     decision,
     risk,
     category: top?.category ?? hits[0]?.category ?? 'none',
@@ -299,4 +355,16 @@ export function decide(hits0: RuleHit[], env: EnvironmentResolution, targets: st
     typedConfirmation,
     hits,
   };
+  if (named) {
+    verdict.target = named;
+    verdict.reason = reason.replace(/^(Denied by policy in |Stopped for a person's approval in )([^:]+):/, (_m, lead: string, where: string) => `${lead}${where} (${targetPhrase(named)}):`);
+    // In production a person types what the command acts on (a context, a database, an app), when it has a name.
+    if (typedConfirmation && named.environment === 'production' && env.environment === 'production') verdict.confirmText = named.name;
+  }
+  return verdict;
+}
+
+/** "`psql` → `prod-db.acme.internal` (DATABASE_URL in .env) → production" */
+export function targetPhrase(t: ResolvedTarget): string {
+  return `\`${t.tool}\` → \`${t.name}\` (${t.how}) → ${t.environment}`;
 }

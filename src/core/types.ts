@@ -39,6 +39,8 @@ export interface Evidence {
 export interface EnvironmentResolution {
   environment: EnvironmentName;
   evidence: Evidence[];
+  /** The commands' own targets, resolved (riskiest first). */
+  targets?: ResolvedTarget[];
 }
 
 /** What a rule found in one simple command. */
@@ -57,6 +59,48 @@ export interface RuleHit {
   typedConfirmation?: boolean;
   /** The risk only holds in production or unknown environments (SQL that cannot be read); elsewhere the hit counts as low. */
   prodOnly?: boolean;
+  /**
+   * A state change (deploy, migration, apply, scoped write, restart, secret set, upload): asked
+   * when its target is production, run unprompted in development (staging and unknown per policy).
+   */
+  change?: boolean;
+  /** What the command acts on, as written or read from its configuration, for the environment resolver. */
+  refs?: TargetRef[];
+}
+
+/** A reference to what one command acts on, before it is resolved to an environment. */
+export interface TargetRef {
+  /** The program (`psql`, `kubectl`), as shown to people. */
+  tool: string;
+  /**
+   * `db-url` (a URL), `db-var` (a variable holding one), `db-host`, `kube-context`, `kubeconfig`,
+   * `tf-workspace`, `tf-var-file`, `tf-dir`, `aws-profile`, `gcp-project`, `gcp-config`,
+   * `azure-subscription`, `railway-env`, `fly-app`, `fly-config`, `heroku-app`, `heroku-remote`,
+   * `vercel-target`, `supabase-project`, `branch`, `http-host`, `token`, `label` (an environment name such as `--env prod`).
+   */
+  kind: string;
+  /** The value as written; absent when the tool's default applies (current context, default profile). */
+  value?: string;
+  /** How it was given: `--context`, `DATABASE_URL`, `-var-file`. */
+  via?: string;
+}
+
+/** A command's target, resolved: its name, how it was found and its environment. */
+export interface ResolvedTarget {
+  tool: string;
+  /** What people read and type: a host, a context, an app, a project. */
+  name: string;
+  /** How it was resolved: `DATABASE_URL in .env`, `--context`, `current-context in ~/.kube/config`. */
+  how: string;
+  environment: EnvironmentName;
+}
+
+/** What the policy says about state changes outside development. */
+export interface StateChangePolicy {
+  /** State changes whose target is staging: `allow` (default: only destructive commands ask) or `ask`. */
+  staging: 'allow' | 'ask';
+  /** State changes whose target is unknown: `ask` (default) or `allow`. */
+  unknown: 'allow' | 'ask';
 }
 
 export interface Verdict {
@@ -72,6 +116,10 @@ export interface Verdict {
   typedConfirmation: boolean;
   /** Each rule that fired, for --explain and the modal. */
   hits: RuleHit[];
+  /** The riskiest target a command acts on, when one was resolved. */
+  target?: ResolvedTarget;
+  /** What a person types to confirm (the target's name in production), when it is not the environment's name. */
+  confirmText?: string;
 }
 
 /** A request to the engine from any door. */
@@ -97,6 +145,8 @@ export interface EnvironmentContext {
   env?: Record<string, string | undefined>;
   /** Paths, resource ids, hosts named by the command (from rule hits). */
   targets: string[];
+  /** What each command acts on (from rule hits), to resolve to a named target and its environment. */
+  refs?: TargetRef[];
   workspaceRoot?: string;
   home?: string;
 }

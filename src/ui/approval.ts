@@ -17,7 +17,7 @@
 import * as vscode from 'vscode';
 import type { Verdict } from '../core/types';
 import { maskSecrets } from '../core/redact';
-import { whatItDoes, type Answer, type ApprovalAsk } from '../core/decisions';
+import { confirmationWord, whatItDoes, type Answer, type ApprovalAsk } from '../core/decisions';
 import { computePreview, type Preview } from '../core/preview';
 import type { PreviewService } from './preview';
 import { compactSummary, workspaceRelative, type PanelFacts } from './previewHtml';
@@ -161,7 +161,7 @@ function headlineEnvironment(v: Verdict): string {
 
 /** What a person types to confirm: the environment, or the resource the rule names. */
 export function confirmWord(v: Verdict): string {
-  return v.environment === 'unknown' ? 'production' : v.environment;
+  return confirmationWord(v);
 }
 
 function oneLine(s: string, max: number): string {

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AuditLog, AuditRecord } from '../core/audit';
 import { watchedSignalFiles } from '../core/environment';
-import { createStarterPolicy, POLICY_FILE, type PolicyInput } from '../core/policy';
+import { createStarterPolicy, markWorkspaceText, POLICY_FILE, type PolicyInput } from '../core/policy';
+import * as fs from 'node:fs';
 import type { Protection } from '../core/protection';
 import type { EnvironmentResolution } from '../core/types';
 import type { WorkspaceEngine } from '../core/workspaceEngine';
@@ -170,6 +171,59 @@ export class EnvironmentController implements vscode.Disposable {
       await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
     }
     await vscode.window.showTextDocument(uri);
+  }
+
+  /**
+   * `TwoKey: Mark This Workspace As…`: a person says what this workspace is; it goes into the
+   * policy file as `workspaceEnvironment` and on the record. Production evidence still wins
+   * over the mark (a production kubeconfig, URL or profile stays production), and a mark
+   * below production is a loosening the policy watch asks a person to keep before it applies.
+   */
+  async markWorkspace(): Promise<void> {
+    const root = this.d.root;
+    if (!root) {
+      void vscode.window.showInformationMessage('TwoKey: open a folder first; the mark lives in its .twokey/policy.json.');
+      return;
+    }
+    const current = this.d.ws.policy().policy.workspaceEnvironment;
+    const pick = await vscode.window.showQuickPick(
+      [
+        { label: 'development', env: 'development' as const, description: 'state changes whose target nothing places run without asking' },
+        { label: 'staging', env: 'staging' as const, description: 'only destructive commands ask (unless the policy says otherwise)' },
+        { label: 'production', env: 'production' as const, description: 'every state change asks, with its target typed' },
+      ].filter((i) => i.env !== current),
+      { title: `TwoKey: mark this workspace as… (now ${this.resolution.environment})`, placeHolder: 'Production evidence (a kubeconfig, a database URL, a profile) still wins over the mark.' },
+    );
+    if (!pick) return;
+    const file = path.join(root, POLICY_FILE);
+    let before: string | undefined;
+    try {
+      before = fs.readFileSync(file, 'utf8');
+    } catch {
+      before = undefined;
+    }
+    const after = markWorkspaceText(before, pick.env);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, after);
+    try {
+      await this.d.audit?.append({
+        source: 'editor',
+        command: `TwoKey: Mark This Workspace As ${pick.env}`,
+        cwd: root,
+        decision: 'allowed',
+        decidedBy: 'human',
+        risk: pick.env === 'production' ? 'none' : 'low',
+        rules: ['policy.mark-workspace'],
+        environment: this.resolution.environment,
+        reason: `A person marked the workspace ${pick.env} in ${POLICY_FILE}${current ? ` (was ${current})` : ''}.`,
+      });
+    } catch (err) {
+      this.d.log.warn(`[audit] could not record the workspace mark: ${String(err)}`);
+    }
+    if (!vscode.workspace.isTrusted && pick.env !== 'production') {
+      void vscode.window.showWarningMessage(`TwoKey: this workspace is not trusted, so its policy can only tighten; the mark "${pick.env}" applies once you trust it.`);
+    }
+    this.applyPolicy();
   }
 
   dispose(): void {

@@ -147,6 +147,15 @@ export function policyLoosening(beforeText: string | undefined, afterText: strin
     const gone = removed(b.signals?.[part], a.signals?.[part]);
     if (gone.length) reasons.push(`environment signals removed: ${part} ${gone.join(', ')}`);
   }
+  // The workspace's mark: anything but production lowers an unknown workspace.
+  if (a.workspaceEnvironment !== b.workspaceEnvironment && a.workspaceEnvironment && a.workspaceEnvironment !== 'production') {
+    reasons.push(`the workspace is marked ${a.workspaceEnvironment}${b.workspaceEnvironment ? ` (was ${b.workspaceEnvironment})` : ''}`);
+  } else if (b.workspaceEnvironment === 'production' && a.workspaceEnvironment !== 'production') {
+    reasons.push('the workspace is no longer marked production');
+  }
+  for (const k of ['staging', 'unknown'] as const) {
+    if (a.stateChanges?.[k] === 'allow' && b.stateChanges?.[k] !== 'allow') reasons.push(`state changes to ${k} targets run without asking`);
+  }
   return { loosening: reasons.length > 0, reasons };
 }
 

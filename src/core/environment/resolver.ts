@@ -5,13 +5,18 @@
  * `stat` per candidate file and a few memoised matches.
  */
 import * as path from 'node:path';
-import type { EnvironmentContext, EnvironmentName, EnvironmentResolution, EnvironmentResolver, Evidence } from '../types';
-import { anyOf, mostDangerous, placementOf } from '../policy/match';
+import type { EnvironmentContext, EnvironmentName, EnvironmentResolution, EnvironmentResolver, Evidence, ResolvedTarget } from '../types';
+import { anyOf, DANGER, mostDangerous, placementOf } from '../policy/match';
+import { resolveRefs, targetEvidence, targetsEnvironment } from './commandTargets';
 import type { Policy } from '../policy/types';
 import { CachedFiles, type FileSystemPort } from './fs';
 import * as signals from './signals';
 import { targetSignals } from './targets';
 import type { DetectedSignal } from './types';
+import { TOOL_VARIABLES } from './snapshot';
+import { safeValue } from './values';
+
+const TOOL_VARIABLE_SET = new Set(TOOL_VARIABLES);
 
 export interface ResolverOptions {
   policy: Policy;
@@ -29,6 +34,8 @@ export interface ResolverOptions {
 export interface Detection {
   environment: EnvironmentName;
   signals: DetectedSignal[];
+  /** The commands' own targets, riskiest first. */
+  targets: ResolvedTarget[];
 }
 
 export interface TwoKeyEnvironmentResolver extends EnvironmentResolver {
@@ -74,8 +81,7 @@ export function createEnvironmentResolver(opts: ResolverOptions): TwoKeyEnvironm
   };
   compile();
 
-  const detect = (ctx: EnvironmentContext): Detection => {
-    const env = ctx.env;
+  const detectWith = (ctx: EnvironmentContext, env: Record<string, string | undefined> | undefined): Detection => {
     const get = (k: string): string | undefined => {
       if (env && Object.prototype.hasOwnProperty.call(env, k)) return env[k] || undefined;
       return host[k];
@@ -91,6 +97,9 @@ export function createEnvironmentResolver(opts: ResolverOptions): TwoKeyEnvironm
     const dirs = cwd && root && cwd !== root ? [cwd, root] : cwd ? [cwd] : [];
     const out: DetectedSignal[] = [];
     const place = placementOf(policy);
+    if (policy.workspaceEnvironment) {
+      out.push({ signal: 'policy:workspace', value: `marked ${policy.workspaceEnvironment} in the policy`, environment: policy.workspaceEnvironment, source: 'policy', identities: [] });
+    }
     targetSignals(place, ctx.targets ?? [], out);
     const sctx: signals.SignalContext = {
       policy,
@@ -107,13 +116,58 @@ export function createEnvironmentResolver(opts: ResolverOptions): TwoKeyEnvironm
       out,
     };
     for (const collect of COLLECTORS) collect(sctx);
-    return { environment: out.length ? mostDangerous(out.map((s) => s.environment)) : 'unknown', signals: out };
+    const targets = ctx.refs?.length ? resolveRefs(sctx, ctx.refs) : [];
+    targets.sort((a, b) => DANGER[b.environment] - DANGER[a.environment]);
+    return { environment: out.length ? mostDangerous(out.map((s) => s.environment)) : 'unknown', signals: out, targets };
+  };
+
+  /**
+   * A terminal's variables can raise a command's environment, never lower it: the same
+   * resolution without them is a floor. When they disagree, the evidence says so.
+   */
+  const detect = (ctx: EnvironmentContext): Detection => {
+    const full = detectWith(ctx, ctx.env);
+    const own = ctx.env ? Object.keys(ctx.env).filter((k) => (ctx.env![k] || undefined) !== host[k]) : [];
+    if (!own.length) return full;
+    const floor = detectWith(ctx, undefined);
+    const fullT = targetsEnvironment(full.targets);
+    const floorT = targetsEnvironment(floor.targets);
+    const lowersWorkspace = DANGER[floor.environment] > DANGER[full.environment];
+    const lowersTargets = floorT !== undefined && (fullT === undefined || DANGER[floorT] > DANGER[fullT]);
+    // The terminal's own values that place something lower than the workspace's evidence does.
+    const ceiling = floorT !== undefined && DANGER[floorT] > DANGER[floor.environment] ? floorT : floor.environment;
+    const lowerKeys = own.filter((k) => {
+      const sig = full.signals.find((x) => x.signal === `env:${k}`);
+      const tgt = full.targets.find((t) => t.how === `${k} in the terminal`);
+      return (sig && DANGER[sig.environment] < DANGER[ceiling]) || (tgt && DANGER[tgt.environment] < DANGER[ceiling]) || (!sig && !tgt && TOOL_VARIABLE_SET.has(k));
+    });
+    if (!lowersWorkspace && !lowersTargets && !lowerKeys.length) return full;
+    const keys = lowerKeys.length ? lowerKeys : own.filter((k) => isVariable(k) || isUrlVariable(k) || TOOL_VARIABLE_SET.has(k));
+    const said = keys
+      .map((k) => `${k}=${ctx.env![k] ? safeValue(ctx.env![k]!) : '(unset)'}`)
+      .slice(0, 4)
+      .join(', ');
+    const was = lowersWorkspace ? full.environment : lowersTargets ? (fullT ?? 'unplaced') : 'lower';
+    const is = lowersWorkspace ? floor.environment : lowersTargets ? floorT! : ceiling;
+    const note: DetectedSignal = {
+      signal: 'terminal:cannot-lower',
+      value: `${said || "the terminal's variables"} in the terminal would make it ${was}; the workspace's own evidence says ${is}, and a terminal can only raise it`,
+      environment: is,
+      source: 'env',
+      identities: [],
+    };
+    const shown = new Set(full.signals.map((s) => s.signal + '\0' + s.value));
+    const kept = lowersWorkspace ? floor.signals.filter((s) => !shown.has(s.signal + '\0' + s.value) && DANGER[s.environment] > DANGER[full.environment]) : [];
+    const targets = [...floor.targets, ...full.targets.filter((t) => !floor.targets.some((f) => f.tool === t.tool && f.name === t.name && f.how === t.how))];
+    targets.sort((a, b) => DANGER[b.environment] - DANGER[a.environment]);
+    return { environment: lowersWorkspace ? floor.environment : full.environment, signals: [...full.signals, ...kept, note], targets };
   };
 
   const resolve = ((ctx: EnvironmentContext): EnvironmentResolution => {
     const d = detect(ctx);
     const evidence: Evidence[] = d.signals.length ? d.signals.map((s) => ({ signal: s.signal, value: s.value, environment: s.environment })) : [{ ...NO_SIGNAL }];
-    return { environment: d.environment, evidence };
+    for (const t of d.targets) evidence.push(targetEvidence(t));
+    return d.targets.length ? { environment: d.environment, evidence, targets: d.targets } : { environment: d.environment, evidence };
   }) as TwoKeyEnvironmentResolver;
 
   return Object.assign(resolve, {

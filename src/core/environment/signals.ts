@@ -55,7 +55,7 @@ function emit(ctx: SignalContext, s: Omit<DetectedSignal, 'environment'> & { env
   ctx.out.push({ ...s, identities: ids, environment: s.environment ?? placeIdentities(ctx.place, ids) });
 }
 
-function rel(ctx: SignalContext, file: string): string {
+export function rel(ctx: SignalContext, file: string): string {
   if (ctx.root) {
     const r = path.relative(ctx.root, file);
     if (r && !r.startsWith('..') && !path.isAbsolute(r)) return r.split(path.sep).join('/');
@@ -121,14 +121,15 @@ export function environmentVariables(ctx: SignalContext): void {
 
 const SELECTOR_VALUE = /^[A-Za-z0-9_-]{1,40}$/;
 
-/** `.env`, `.env.local`, the policy's extra files, and `.env.<name>` (+ `.local`) for each selected name. */
-export function dotenvFiles(ctx: SignalContext): void {
+/** The workspace's dotenv files as tools load them, in order (`.env`, `.env.local`, the policy's, then `.env.<name>` for each selected name). */
+export function workspaceDotenv(ctx: SignalContext): Array<{ file: string; shown: string; vars: Record<string, string> }> {
   const selected = new Set<string>();
   const select = (v: string | undefined) => {
     if (v && SELECTOR_VALUE.test(v.trim())) selected.add(v.trim());
   };
   for (const s of DOTENV_SELECTORS) select(ctx.get(s));
-
+  const out: Array<{ file: string; shown: string; vars: Record<string, string> }> = [];
+  const seen = new Set<string>();
   for (const dir of ctx.dirs) {
     const read = (name: string) => {
       const file = path.resolve(dir, name);
@@ -141,33 +142,40 @@ export function dotenvFiles(ctx: SignalContext): void {
       if (v && SELECTOR_VALUE.test(v.trim())) names.add(v.trim());
     }
     const chosen = [...names].flatMap((n) => [read(`.env.${n}`), read(`.env.${n}.local`)]);
-    const seen = new Set<string>();
     for (const { file, vars } of [...base, ...chosen]) {
       if (!vars || seen.has(file)) continue;
       seen.add(file);
-      const shown = rel(ctx, file);
-      for (const [k, v] of Object.entries(vars)) {
-        // The terminal's own variable wins over the workspace's file (dotenv does not override).
-        if (ctx.get(k) !== undefined) continue;
-        variableSignal(ctx, k, v, `file:${shown}:${k}`, file);
-      }
+      out.push({ file, shown: rel(ctx, file), vars });
+    }
+  }
+  return out;
+}
+
+/** `.env`, `.env.local`, the policy's extra files, and `.env.<name>` (+ `.local`) for each selected name. */
+export function dotenvFiles(ctx: SignalContext): void {
+  for (const { file, shown, vars } of workspaceDotenv(ctx)) {
+    for (const [k, v] of Object.entries(vars)) {
+      // The terminal's own variable wins over the workspace's file (dotenv does not override);
+      // the resolver still judges the file without the terminal's variables, so it cannot lower it.
+      if (ctx.get(k) !== undefined) continue;
+      variableSignal(ctx, k, v, `file:${shown}:${k}`, file);
     }
   }
 }
 
-function parseDotenvFile(text: string): Record<string, string> {
+export function parseDotenvFile(text: string): Record<string, string> {
   return parseDotenv(text);
 }
 
 // ---------------------------------------------------------------- kubeconfig
 
-interface KubeSummary {
+export interface KubeSummary {
   current?: string;
   contexts: Map<string, { cluster?: string; namespace?: string }>;
   servers: Map<string, string>;
 }
 
-function parseKube(text: string): KubeSummary {
+export function parseKube(text: string): KubeSummary {
   // Loaded on first use: most checks never read a kubeconfig, and the parser is large.
   const doc = (require('yaml') as typeof import('yaml')).parse(text) as Record<string, unknown> | null;
   const out: KubeSummary = { contexts: new Map(), servers: new Map() };
@@ -265,7 +273,7 @@ interface AzureDefault {
   name?: string;
 }
 
-function parseAzureProfile(text: string): AzureDefault | undefined {
+export function parseAzureProfile(text: string): AzureDefault | undefined {
   const doc = JSON.parse(text.replace(/^\uFEFF/, '')) as { subscriptions?: unknown };
   for (const s of asArray(doc?.subscriptions)) {
     if (s?.isDefault === true) return { id: str(s.id), name: str(s.name) };
@@ -286,7 +294,7 @@ export function azure(ctx: SignalContext): void {
 
 // ---------------------------------------------------------------- Railway
 
-interface RailwayLink {
+export interface RailwayLink {
   path: string;
   name?: string;
   project?: string;
@@ -294,7 +302,7 @@ interface RailwayLink {
   environmentName?: string;
 }
 
-function parseRailway(text: string): RailwayLink[] {
+export function parseRailway(text: string): RailwayLink[] {
   const doc = JSON.parse(text) as { projects?: Record<string, unknown> };
   const out: RailwayLink[] = [];
   for (const [key, raw] of Object.entries(doc?.projects ?? {})) {
@@ -347,7 +355,7 @@ export function vercel(ctx: SignalContext): void {
   }
 }
 
-function parseFlyApp(text: string): string | undefined {
+export function parseFlyApp(text: string): string | undefined {
   for (const line of text.split(/\r?\n/)) {
     if (/^\s*\[/.test(line)) break; // top-level keys only
     const m = /^\s*app\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(line);
@@ -366,7 +374,7 @@ export function fly(ctx: SignalContext): void {
 
 // ---------------------------------------------------------------- Heroku (git remotes)
 
-function findGitConfig(ctx: SignalContext): string | undefined {
+export function findGitConfig(ctx: SignalContext): string | undefined {
   let dir = ctx.cwd ?? ctx.root;
   for (let i = 0; dir && i < 40; i++) {
     const dotgit = path.join(dir, '.git');
@@ -388,7 +396,7 @@ function findGitConfig(ctx: SignalContext): string | undefined {
   return undefined;
 }
 
-function parseHerokuRemotes(text: string): Array<{ remote: string; app: string }> {
+export function parseHerokuRemotes(text: string): Array<{ remote: string; app: string }> {
   const out: Array<{ remote: string; app: string }> = [];
   for (const [section, keys] of parseIni(text)) {
     const m = /^remote "(.+)"$/.exec(section);
@@ -483,10 +491,10 @@ export function terraform(ctx: SignalContext): void {
 
 // ---------------------------------------------------------------- helpers
 
-function str(v: unknown): string | undefined {
+export function str(v: unknown): string | undefined {
   return typeof v === 'string' && v ? v : undefined;
 }
 
-function asArray(v: unknown): Array<Record<string, unknown> | undefined> {
+export function asArray(v: unknown): Array<Record<string, unknown> | undefined> {
   return Array.isArray(v) ? (v as Array<Record<string, unknown> | undefined>) : [];
 }

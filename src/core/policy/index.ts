@@ -17,6 +17,7 @@ export { mergePolicy, mergePolicyReport } from './merge';
 export type { MergeOptions, MergeReport } from './merge';
 export { makePolicyOverrides, stricter } from './overrides';
 export { createStarterPolicy } from './starter';
+export { markWorkspaceText } from './mark';
 export type { StarterInput } from './starter';
 export { findWorkspaceRoot, loadWorkspacePolicy, POLICY_FILE } from './load';
 export type { LoadedPolicy } from './load';

@@ -81,6 +81,26 @@ function applyLayer(policy: Policy, layer: PolicyLayer, tightenOnly: boolean, ig
   union(policy.protectedVariables, p.protectedVariables);
   union(policy.maskedVariables, p.maskedVariables);
 
+  if (p.stateChanges) {
+    for (const k of ['staging', 'unknown'] as const) {
+      const v = p.stateChanges[k];
+      if (v === undefined) continue;
+      if (tightenOnly && v === 'allow') {
+        ignored.push(`${where}: stateChanges.${k} "allow" ignored: an untrusted workspace can only ask more.`);
+        continue;
+      }
+      policy.stateChanges[k] = v;
+    }
+  }
+
+  if (p.workspaceEnvironment) {
+    if (tightenOnly && p.workspaceEnvironment !== 'production') {
+      ignored.push(`${where}: workspaceEnvironment "${p.workspaceEnvironment}" ignored: an untrusted workspace can only mark itself production.`);
+    } else {
+      policy.workspaceEnvironment = p.workspaceEnvironment;
+    }
+  }
+
   if (p.signals) {
     const sig = p.signals;
     const n = (sig.variables?.length ?? 0) + (sig.urlVariables?.length ?? 0) + (sig.dotenvFiles?.length ?? 0);

@@ -7,7 +7,7 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import type { EnvironmentName } from '../types';
 import { mergePolicyReport } from './merge';
-import type { OverrideDecision, Policy, PolicyDiagnostic, PolicyInput, PolicyLayer, RuleOverride } from './types';
+import type { OverrideDecision, PlacedEnvironment, Policy, PolicyDiagnostic, PolicyInput, PolicyLayer, RuleOverride } from './types';
 import { OVERRIDE_DECISIONS, PLACED_ENVIRONMENTS } from './types';
 
 export interface ParsedPolicyLayer {
@@ -168,8 +168,16 @@ class Validator {
         case 'signals':
           out.signals = this.signals(value);
           break;
+        case 'stateChanges':
+          out.stateChanges = this.stateChanges(value);
+          break;
+        case 'workspaceEnvironment':
+          if (value.type !== 'string' || !(PLACED_ENVIRONMENTS as readonly string[]).includes(String(value.value)))
+            this.error(value, `"workspaceEnvironment" must be one of ${PLACED_ENVIRONMENTS.join(', ')}.`);
+          else out.workspaceEnvironment = value.value as PlacedEnvironment;
+          break;
         default:
-          this.report('warning', keyNode.offset, keyNode.length, `Unknown key "${key}" is ignored (expected one of version, environments, overrides, ${STRING_LISTS_TOP.join(', ')}, signals).`);
+          this.report('warning', keyNode.offset, keyNode.length, `Unknown key "${key}" is ignored (expected one of version, environments, overrides, ${STRING_LISTS_TOP.join(', ')}, signals, stateChanges, workspaceEnvironment).`);
       }
     }
     return out;
@@ -193,6 +201,23 @@ class Validator {
         spec[p.key] = this.stringList(p.value, `"environments.${key}.${p.key}"`);
       }
       out[key as keyof typeof out] = spec;
+    }
+    return out;
+  }
+
+  private stateChanges(n: Node): PolicyInput['stateChanges'] {
+    if (!this.expectObject(n, '"stateChanges"')) return undefined;
+    const out: NonNullable<PolicyInput['stateChanges']> = {};
+    for (const { key, keyNode, value } of this.props(n)) {
+      if (key !== 'staging' && key !== 'unknown') {
+        this.error(keyNode, `"stateChanges" takes staging, unknown; "${key}" is not one of them.`);
+        continue;
+      }
+      if (value.value !== 'allow' && value.value !== 'ask') {
+        this.error(value, `"stateChanges.${key}" must be "allow" or "ask".`);
+        continue;
+      }
+      out[key] = value.value;
     }
     return out;
   }

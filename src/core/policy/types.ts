@@ -2,7 +2,9 @@
  * The shape of a TwoKey policy: the built-in defaults, the user's settings and the
  * workspace file `.twokey/policy.json` all describe (parts of) this.
  */
-import type { EnvironmentName } from '../types';
+import type { EnvironmentName, StateChangePolicy } from '../types';
+
+export type { StateChangePolicy };
 
 /** An environment a policy can describe; `unknown` is what nothing describes. */
 export type PlacedEnvironment = Exclude<EnvironmentName, 'unknown'>;
@@ -78,6 +80,13 @@ export interface Policy {
    */
   maskedVariables: string[];
   signals: SignalSettings;
+  /** When state changes (deploys, migrations, applies, scoped writes) ask outside development. */
+  stateChanges: StateChangePolicy;
+  /**
+   * What a person said this workspace is ("mark this workspace as development"): a signal
+   * like any other, so production evidence still wins over it.
+   */
+  workspaceEnvironment?: PlacedEnvironment;
 }
 
 /** One layer as written in a file or settings: every part optional. */
@@ -92,6 +101,8 @@ export interface PolicyInput {
   protectedVariables?: string[];
   maskedVariables?: string[];
   signals?: Partial<SignalSettings>;
+  stateChanges?: Partial<StateChangePolicy>;
+  workspaceEnvironment?: PlacedEnvironment;
 }
 
 export interface PolicyLayer {

@@ -1,6 +1,7 @@
 /** All rule packs, indexed by command name so each simple command only meets the rules for it. */
 import type { RuleHit } from '../types';
 import type { SimpleCommand } from '../shell/model';
+import { changeRules } from './changes';
 import { cloudRules } from './cloud';
 import { databaseRules } from './database';
 import { filesystemRules } from './filesystem';
@@ -46,5 +47,6 @@ export function runRules(cmd: SimpleCommand, ctx: RuleContext): RuleHit[] {
   if (rules) for (const r of rules) push(r(cmd, ctx));
   push(localRule(cmd, ctx));
   push(plantRule(cmd, ctx));
+  push(changeRules(cmd, ctx));
   return out;
 }

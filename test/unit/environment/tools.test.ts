@@ -41,8 +41,12 @@ describe('kubeconfig', () => {
     fx = new Fixture();
     fx.write('~/.kube/config', kubeconfig('prod-eks'));
     const other = fx.write('~/kube/dev.yaml', kubeconfig('kind-kind', { server: 'https://127.0.0.1:40000' }));
-    const r = fx.resolve({ env: { KUBECONFIG: other } });
+    const r = fx.resolve({ hostEnv: { KUBECONFIG: other } });
     assert.equal(r.environment, 'development');
+    // Set in a terminal only, it cannot lower what ~/.kube/config says.
+    const t = fx.resolve({ env: { KUBECONFIG: other } });
+    assert.equal(t.environment, 'production');
+    assert.match(signalOf(t, 'terminal:cannot-lower')[0].value, /KUBECONFIG=.*production/);
   });
 
   test('a namespace named production in a dev cluster is production', () => {
@@ -91,8 +95,9 @@ role_arn = arn:aws:iam::222222222222:role/dev
   test('AWS_DEFAULT_PROFILE=sandbox is development; its role account placed in production makes it production', () => {
     fx = new Fixture();
     fx.write('~/.aws/config', config);
-    assert.equal(fx.resolve({ env: { AWS_DEFAULT_PROFILE: 'sandbox' } }).environment, 'development');
-    assert.equal(fx.resolve({ env: { AWS_DEFAULT_PROFILE: 'sandbox' }, policy: { environments: { production: { resources: ['222222222222'] } } } }).environment, 'production');
+    assert.equal(fx.resolve({ hostEnv: { AWS_DEFAULT_PROFILE: 'sandbox' } }).environment, 'development');
+    assert.equal(fx.resolve({ env: { AWS_DEFAULT_PROFILE: 'sandbox' } }).environment, 'unknown', 'a terminal cannot lower the default profile');
+    assert.equal(fx.resolve({ hostEnv: { AWS_DEFAULT_PROFILE: 'sandbox' }, policy: { environments: { production: { resources: ['222222222222'] } } } }).environment, 'production');
   });
 
   test('no profile: a [default] section is the default profile (unknown); no config is no signal', () => {
@@ -126,7 +131,8 @@ describe('gcloud', () => {
     fx = new Fixture();
     fx.write('~/.config/gcloud/active_config', 'default');
     fx.write('~/.config/gcloud/configurations/config_default', '[core]\nproject = acme-prod\n');
-    assert.equal(fx.resolve({ env: { CLOUDSDK_CORE_PROJECT: 'acme-sandbox' } }).environment, 'development');
+    assert.equal(fx.resolve({ hostEnv: { CLOUDSDK_CORE_PROJECT: 'acme-sandbox' } }).environment, 'development');
+    assert.equal(fx.resolve({ env: { CLOUDSDK_CORE_PROJECT: 'acme-sandbox' } }).environment, 'production', 'a terminal cannot lower the configured project');
   });
 
   test('the default configuration with no project is no signal', () => {

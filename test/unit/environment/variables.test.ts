@@ -41,11 +41,20 @@ describe('environment variables', () => {
     assert.equal(r.evidence.length, 3);
   });
 
-  test("the terminal's variables override the host's, even to unset one", () => {
+  test("the terminal's variables can raise the environment, never lower it (and the evidence says so)", () => {
     fx = new Fixture();
     const host = { NODE_ENV: 'production' };
-    assert.equal(fx.resolve({ hostEnv: host, env: { NODE_ENV: 'development' } }).environment, 'development');
-    assert.equal(fx.resolve({ hostEnv: host, env: { NODE_ENV: undefined, APP_ENV: 'test' } }).environment, 'development');
+    const lowered = fx.resolve({ hostEnv: host, env: { NODE_ENV: 'development' } });
+    assert.equal(lowered.environment, 'production');
+    assert.match(signalOf(lowered, 'terminal:cannot-lower')[0].value, /NODE_ENV=development in the terminal would make it development; the workspace's own evidence says production/);
+    assert.equal(fx.resolve({ hostEnv: host, env: { NODE_ENV: undefined, APP_ENV: 'test' } }).environment, 'production');
+    assert.equal(fx.resolve({ hostEnv: { NODE_ENV: 'development' }, env: { NODE_ENV: 'production' } }).environment, 'production');
+    // Nothing in the workspace says anything: a terminal's word does not make it development either.
+    assert.equal(fx.resolve({ env: { NODE_ENV: 'development' } }).environment, 'unknown');
+    fx.write('.env', 'NODE_ENV=development\n');
+    const agree = fx.resolve({ env: { NODE_ENV: 'development' } });
+    assert.equal(agree.environment, 'development');
+    assert.equal(signalOf(agree, 'terminal:').length, 0);
   });
 
   test('camelCase and word boundaries: "product" is not prod, "myProdDb" is', () => {
@@ -128,12 +137,13 @@ describe('.env files', () => {
     assert.ok(signalOf(fx.resolve(), 'file:.env.production:DATABASE_URL').length === 1);
   });
 
-  test("a terminal variable supersedes the same variable in .env", () => {
+  test('a terminal variable cannot hide a production URL in .env', () => {
     fx = new Fixture();
     fx.write('.env', 'DATABASE_URL=postgres://u:p@db.prod.example.com/app\n');
     const r = fx.resolve({ env: { DATABASE_URL: 'postgres://localhost/app' } });
-    assert.equal(r.environment, 'development');
-    assert.equal(signalOf(r, 'file:').length, 0);
+    assert.equal(r.environment, 'production');
+    assert.equal(signalOf(r, 'file:.env:DATABASE_URL')[0].environment, 'production');
+    assert.equal(signalOf(r, 'terminal:cannot-lower')[0].environment, 'production');
   });
 
   test('files in the cwd and in the workspace root both count', () => {

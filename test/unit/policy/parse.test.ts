@@ -90,7 +90,7 @@ describe('the JSON schema', () => {
 
   test('is draft-07 with descriptions, and lists exactly the keys the parser accepts', () => {
     assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
-    assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'environments', 'maskedVariables', 'overrides', 'protectedVariables', 'shims', 'signals', 'version', 'watch'].sort());
+    assert.deepEqual(Object.keys(schema.properties).sort(), ['$schema', 'environments', 'maskedVariables', 'overrides', 'protectedVariables', 'shims', 'signals', 'stateChanges', 'version', 'watch', 'workspaceEnvironment'].sort());
     assert.deepEqual(schema.properties.overrides.items.properties.decision.enum, ['allow', 'ask', 'confirm', 'deny']);
     for (const [k, v] of Object.entries<{ description?: string }>(schema.properties)) assert.ok(v.description, `${k} has a description`);
   });
