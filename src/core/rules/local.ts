@@ -206,6 +206,15 @@ function tokenHits(c: SimpleCommand): RuleHit[] {
   return [];
 }
 
+/**
+ * Command words the every-command rule looks at by name (besides any write to a guarded
+ * file): for the gates' prefilter, with the packs' names.
+ */
+export const LOCAL_RULE_WORDS: readonly string[] = [
+  'export', 'declare', 'typeset', 'setenv', 'set', 'unset', 'trap', 'shopt', 'cp', 'mv', 'ln', 'install', 'rsync', 'scp', 'rm', 'unlink', 'shred', 'truncate', 'cat', 'tee',
+  'code', 'code-insiders', 'cursor', 'codium', 'claude', 'cursor-agent', 'codex', 'gemini', 'copilot', 'aider', 'q', 'amp', 'opencode', 'goose', 'ssh-keygen',
+];
+
 /** Runs on every command. */
 export const localRule: Rule = (c, ctx) => {
   const paths = writtenPaths(c);

@@ -294,7 +294,31 @@ const sedEmpty: Rule = (c, ctx) => {
   return;
 };
 
+// ---------------------------------------------------------------- Windows cmd (agent hooks on Windows)
+
+const REGEN_WIN = /(?:^|[\\/])(?:node_modules|dist|build|out|target|bin|obj|\.next|\.cache|coverage|__pycache__)[\\/]?$/i;
+
+/** `rd /s /q DIR`, `rmdir /s DIR`, `del /s /q *.*`, `format C:`. */
+const winDelete: Rule = (c) => {
+  const vs = vals(c);
+  const sw = vs.filter((v) => /^\/[a-zA-Z]$/.test(v)).map((v) => v.toLowerCase());
+  const targets = vs.filter((v) => !/^\/[a-zA-Z](?::\S*)?$/.test(v));
+  if (c.name.toLowerCase() === 'format') {
+    const drive = vs.find((v) => /^[a-zA-Z]:\\?$/.test(v));
+    return drive ? h('fs.win.format', 'filesystem', 'critical', `format ${drive} erases the whole drive`, [drive]) : undefined;
+  }
+  const recursive = sw.includes('/s');
+  if (!recursive && !(sw.includes('/q') && targets.some((t) => /[*?]/.test(t)))) return;
+  if (targets.length && targets.every((t) => REGEN_WIN.test(t))) return;
+  return h('fs.win.delete', 'filesystem', 'high', `${c.name} ${sw.join(' ')} deletes ${targets.join(', ') || 'files'}${recursive ? ' and everything under it' : ''}, with no recycle bin`, targets);
+};
+
 export const opsRules: Record<string, Rule[]> = {
+  rd: [winDelete],
+  rmdir: [(c, ctx) => (c.args.some((a) => /^\/[sS]$/.test(a.value)) ? winDelete(c, ctx) : undefined)],
+  del: [(c, ctx) => (c.args.some((a) => /^\/[a-zA-Z]$/.test(a.value)) ? winDelete(c, ctx) : undefined)],
+  erase: [winDelete],
+  format: [winDelete],
   restic: [restic],
   borg: [borg],
   rclone: [rclone],

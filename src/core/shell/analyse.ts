@@ -11,6 +11,7 @@ import { unwrapCommand } from './unwrap';
 
 export { BudgetExceeded, type WalkContext } from './context';
 export { parseScript } from './extract';
+export { wrapperWords } from './unwrap';
 
 export function newContext(
   parser: BashParser,

@@ -129,7 +129,7 @@ export function fileSourceFrom(readFile: (path: string) => string | undefined): 
  * `terraform show -json PLAN` (or `tofu …`), cached by the plan's path and modification time.
  * Undefined when the tool is missing, fails, or takes longer than `timeoutMs`.
  */
-export function nodePlanReader(timeoutMs = 20000): (plan: string, tool: string, cwd: string | undefined) => string | undefined {
+export function nodePlanReader(timeoutMs = 10000): (plan: string, tool: string, cwd: string | undefined) => string | undefined {
   const cache = new Map<string, { mtimeMs: number; json: string | undefined }>();
   return (plan, tool, cwd) => {
     let mtimeMs: number;

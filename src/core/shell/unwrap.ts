@@ -24,6 +24,15 @@ const INTERPRETERS: Record<string, CodeLang> = {
 /** JS package runners and task runners that run a named tool: `npx prisma …`. */
 const RUNNERS = new Set(['npx', 'pnpx', 'bunx', 'yarn', 'pnpm', 'npm', 'bun', 'bundle', 'poetry', 'uv', 'uvx', 'pipenv', 'pdm', 'hatch', 'rye', 'pipx', 'dotenv', 'cross-env', 'doppler', 'op', 'infisical', 'aws-vault', 'direnv', 'nix-shell', 'devbox', 'mise', 'asdf', 'rtx', 'with-contenv', 'envchain', 'sops', 'chamber']);
 
+/**
+ * Command words the analysis looks through or follows (wrappers, shells, runners,
+ * interpreters, package tools): with the rule packs' names, the words a shell-side prefilter
+ * must send to the engine.
+ */
+export function wrapperWords(): string[] {
+  return [...new Set([...Object.keys(UNWRAPPERS), ...SHELLS, ...RUNNERS, ...Object.keys(INTERPRETERS)])].sort();
+}
+
 export function unwrapCommand(input: SimpleCommand, ctx: WalkContext): void {
   let c: SimpleCommand | undefined = input;
   for (let guard = 0; c && guard < 16; guard++) {

@@ -118,6 +118,13 @@ const sessions: Record<string, Unwrapper> = {
     return 'done';
   },
   toybox: (c) => shift(c, 0, 'toybox'),
+  // cmd /c "rd /s /q x" (Windows, through agent hooks): the rest of the line is what runs.
+  cmd: (c, ctx) => {
+    const i = c.args.findIndex((w) => /^\/[cCkK]$/.test(w.value));
+    if (i < 0) return undefined;
+    const rest = c.args.slice(i + 1).map((w) => (w.value.includes(DYN) ? w.raw : w.value)).join(' ');
+    return nestedScript(c, ctx, { value: rest.replace(/\\/g, '/'), raw: rest }, 'cmd /c');
+  },
   // coproc CMD… | coproc NAME { …; }: the command runs beside the shell.
   coproc: (c, ctx) => {
     const a = c.args;

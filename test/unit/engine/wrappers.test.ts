@@ -74,3 +74,29 @@ test('remote runners: kubectl run/exec, heroku run, fly ssh console -C, ssh HOST
     assert.equal((await check(line)).decision, 'allow', line);
   }
 });
+
+test('the engine tables name the first word of every plain destructive corpus line (for the gates\' prefilter)', async () => {
+  const { ruleNames } = await import('../../../src/core/rules/index');
+  const { wrapperWords } = await import('../../../src/core/shell/analyse');
+  const { readFileSync } = await import('node:fs');
+  const { resolve } = await import('node:path');
+  const file = [resolve(__dirname, '../../../../test/corpus/corpus.jsonl'), resolve(__dirname, '../../corpus/corpus.jsonl')].find((f) => {
+    try {
+      return readFileSync(f).length > 0;
+    } catch {
+      return false;
+    }
+  })!;
+  const loadCorpus = () => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { command: string; kind: string });
+  const { LOCAL_RULE_WORDS } = await import('../../../src/core/rules/local');
+  const words = new Set([...ruleNames(), ...wrapperWords(), ...LOCAL_RULE_WORDS]);
+  const missing: string[] = [];
+  for (const c of loadCorpus().filter((x) => x.kind === 'destructive')) {
+    if (!/^[A-Za-z0-9_./:@%+,= -]+$/.test(c.command)) continue; // quoting, operators, paths: the prefilter sends those anyway
+    const first = c.command.trim().split(/\s+/)[0];
+    if (first.includes('=')) continue; // an assignment: the prefilter sends those anyway
+    if (!words.has(first) && !/^mkfs\./.test(first)) missing.push(`${first}: ${c.command}`);
+  }
+  assert.deepEqual(missing, []);
+  for (const w of ['make', 'npm', 'su', 'tmux', 'at', 'crontab', 'systemd-run', 'restic', 'vault', 'shutdown']) assert.ok(words.has(w), w);
+});
