@@ -63,10 +63,12 @@ export function sqlWrites(sql: string): boolean {
   for (const stmt0 of clean.split(/;|\n(?=\s*\\)/)) {
     const stmt = stmt0.trim();
     if (!stmt) continue;
-    if (READ_SQL.test(stmt) && !/\bINTO\s+\w/i.test(stmt.replace(/^SELECT[\s\S]*?\bFROM\b[\s\S]*$/i, (m) => (/\bINTO\b\s+\w+[\s\S]*\bFROM\b/i.test(m) ? 'INTO x' : '')))) continue;
-    if (/^(?:INSERT|UPDATE|DELETE|MERGE|UPSERT|REPLACE|ALTER|CREATE|DROP|TRUNCATE|GRANT|REVOKE|COPY\s+\S+\s+FROM|\\copy\s+\S+\s+from|VACUUM|REINDEX|CLUSTER|COMMENT|RENAME|LOAD|CALL|DO\b|REFRESH|SECURITY|LOCK|IMPORT|SELECT\s+(?:pg_terminate_backend|pg_cancel_backend|setval))/i.test(stmt)) return true;
-    if (/^WITH\b/i.test(stmt) && /\b(?:INSERT|UPDATE|DELETE)\b/i.test(stmt)) return true;
-    if (/^SELECT\b[\s\S]*\bINTO\s+(?!@)\w/i.test(stmt) && !/^SELECT\b[\s\S]*\bINTO\s+(?:STRICT\s+)?\w+\s*;?\s*$/i.test(stmt)) return true;
+    if (/^(?:INSERT|UPDATE|DELETE|MERGE|UPSERT|REPLACE|ALTER|CREATE|DROP|TRUNCATE|GRANT|REVOKE|COPY\s+\S+\s+FROM|\\copy\s+\S+\s+from|VACUUM|REINDEX|CLUSTER|COMMENT|RENAME|LOAD|CALL|DO\b|REFRESH|SECURITY|LOCK|IMPORT)/i.test(stmt)) return true;
+    // Reads that still write: a data-modifying CTE, EXPLAIN ANALYZE of a write, SELECT … INTO a table, admin functions.
+    if (/^(?:WITH|EXPLAIN\s+(?:\([^)]*\)\s*)?ANALY[SZ]E)\b[\s\S]*\b(?:INSERT|UPDATE|DELETE|MERGE)\b/i.test(stmt)) return true;
+    if (/^SELECT\b[\s\S]*\bINTO\s+(?!@|STRICT\b)(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+|TABLE\s+)?\w[\w.]*\s+FROM\b/i.test(stmt)) return true;
+    if (/^SELECT\b[\s\S]*\b(?:pg_terminate_backend|pg_cancel_backend|setval|pg_reload_conf|pg_drop_replication_slot|lo_unlink|set_config)\s*\(/i.test(stmt)) return true;
+    if (READ_SQL.test(stmt)) continue;
   }
   return false;
 }

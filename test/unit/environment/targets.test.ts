@@ -72,6 +72,18 @@ describe('database targets', () => {
   });
 });
 
+describe('which SQL writes', () => {
+  test('writes, data-modifying CTEs, EXPLAIN ANALYZE of a write, SELECT INTO and admin functions write; reads do not', async () => {
+    const { sqlWrites } = await import('../../../src/core/rules/changes');
+    for (const w of ['DELETE FROM x WHERE id = 1', 'select 1; update t set a = 1 where id = 2', 'WITH d AS (DELETE FROM x WHERE id = 1 RETURNING *) SELECT * FROM d', 'EXPLAIN ANALYZE DELETE FROM x WHERE id = 1', 'SELECT * INTO backup_users FROM users', 'SELECT pg_terminate_backend(123)', "COPY t FROM '/tmp/x.csv'", 'ALTER TABLE t ADD COLUMN c int', 'CALL refresh()']) {
+      assert.equal(sqlWrites(w), true, w);
+    }
+    for (const r of ['SELECT count(*) FROM users', "SELECT * FROM t WHERE note = 'DELETE FROM x'", 'EXPLAIN SELECT * FROM t', 'WITH a AS (SELECT 1) SELECT * FROM a', 'SHOW search_path', '\\dt', '-- DELETE FROM x\nSELECT 1']) {
+      assert.equal(sqlWrites(r), false, r);
+    }
+  });
+});
+
 describe('Kubernetes targets', () => {
   test('a development workspace, kubectl --context prod apply: production, named with its server, typed as "prod"', () => {
     const { v, t } = target(dev, 'kubectl --context prod apply -f x.yaml');
