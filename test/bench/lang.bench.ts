@@ -9,6 +9,8 @@ import { grammarLoadTimes } from '../../src/core/lang/grammars';
 import { analyseSql, sqlParserLoadMs } from '../../src/core/lang/sql';
 import { analysePython } from '../../src/core/lang/python';
 import { analyseJs } from '../../src/core/lang/js';
+import { analyseRuby } from '../../src/core/lang/ruby';
+import { analysePhp } from '../../src/core/lang/php';
 import { analysePowerShell } from '../../src/core/lang/powershell';
 import { analyseCmd } from '../../src/core/lang/cmd';
 import { analyseGraphqlBody } from '../../src/core/lang/graphql';
@@ -37,6 +39,14 @@ const SNIPPETS: Record<string, { parse: () => unknown; command: string; shell?: 
   javascript: {
     parse: () => analyseJs('const { execSync } = require("child_process");\nconst fs = require("fs");\nfs.rmSync("dist", { recursive: true });\nconsole.log(execSync("git status").toString())'),
     command: `node -e 'const fs = require("fs"); fs.rmSync("dist", { recursive: true }); console.log(1)'`,
+  },
+  ruby: {
+    parse: () => analyseRuby('require "fileutils"\nFileUtils.rm_rf("tmp")\nsystem("git", "status")\nputs File.read("a.txt")'),
+    command: `ruby -e 'require "fileutils"; FileUtils.rm_rf("tmp"); puts 1'`,
+  },
+  php: {
+    parse: () => analysePhp('$d = json_decode(file_get_contents("a.json"), true); unlink("tmp/x.log"); echo count($d);'),
+    command: `php -r 'unlink("tmp/x.log"); echo 1;'`,
   },
   sql: {
     parse: () => analyseSql("DELETE FROM users WHERE id = 7 AND created_at < now() - interval '1 day'; SELECT count(*) FROM users;"),

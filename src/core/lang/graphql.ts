@@ -5,6 +5,7 @@
  * the text) cannot be read: the caller asks for management APIs.
  */
 import { loadVendor } from './vendor';
+import { noteOneTimeLoad } from './grammars';
 
 interface GqlNode {
   kind: string;
@@ -19,6 +20,7 @@ let gql: GraphqlLanguage | null | undefined;
 
 function graphql(): GraphqlLanguage | undefined {
   if (gql === undefined) {
+    noteOneTimeLoad();
     try {
       gql = loadVendor<GraphqlLanguage>('vendor-graphql.js', 'graphql/language');
     } catch {

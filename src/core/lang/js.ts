@@ -68,7 +68,13 @@ function evalJs(n: SyntaxNode, s: Scope): Value {
     case 'identifier':
       return s.vars.get(n.text) ?? { kind: 'ref', path: n.text };
     case 'member_expression': {
-      const obj = evalJs(n.childForFieldName('object')!, s);
+      const objNode = n.childForFieldName('object')!;
+      // globalThis.fetch, window.eval, global.process: the global itself.
+      if (objNode.type === 'identifier' && /^(?:globalThis|global|window|self)$/.test(objNode.text) && !s.vars.has(objNode.text)) {
+        const prop = n.childForFieldName('property')?.text ?? '';
+        return s.vars.get(prop) ?? { kind: 'ref', path: prop };
+      }
+      const obj = evalJs(objNode, s);
       const prop = n.childForFieldName('property')?.text ?? '';
       return obj.kind === 'ref' ? { kind: 'ref', path: `${obj.path}.${prop}`, arg: obj.arg, args: obj.args } : { kind: 'ref', path: `?.${prop}` };
     }
@@ -103,7 +109,8 @@ function evalJs(n: SyntaxNode, s: Scope): Value {
       const fnNode = n.childForFieldName('function')!;
       const fn = evalJs(fnNode, s);
       const args = argList(n.childForFieldName('arguments'), s);
-      if (fnNode.type === 'import' || (fn.kind === 'ref' && fn.path === 'require')) {
+      // require, globalThis.require, module.require, process.mainModule.require, createRequire(…)(…)
+      if (fnNode.type === 'import' || (fn.kind === 'ref' && (/(?:^|\.)require$/.test(fn.path) || /(?:^|\.)createRequire\(/.test(fn.path)))) {
         const m = literal(args[0]);
         return m ? { kind: 'ref', path: modName(m) } : UNKNOWN;
       }
@@ -218,7 +225,7 @@ function judge(n: SyntaxNode, s: Scope, out: Collector, depth: number): void {
     if (SENSITIVE.test(base)) out.ask(`the inline code calls a function of ${base.split('(')[0]} whose name is built at run time`);
     return;
   }
-  if (p === 'require' && literal(a[0]) === undefined && !isNew) return out.ask('the inline code requires a module whose name is built at run time');
+  if ((/(?:^|\.)require$/.test(p) || /(?:^|\.)createRequire\(/.test(p)) && literal(a[0]) === undefined && !isNew) return out.ask('the inline code requires a module whose name is built at run time');
   if (/^(?:eval|Function|globalThis\.eval|global\.eval|vm\.runInNewContext|vm\.runInThisContext|vm\.Script)$/.test(p)) {
     const code = p === 'Function' ? literal(a[a.length - 1]) : literal(a[0]);
     if (code === undefined) out.ask(`the inline code runs JavaScript built at run time (${p})`);

@@ -181,6 +181,7 @@ function judgeCall(n: SyntaxNode, s: Scope, out: Collector, depth: number): void
   if (!fnNode) return;
   const fn = evalPy(fnNode, s);
   const a = args(n, s);
+  if (fn.kind === 'ref') fn.path = fn.path.replace(/^(?:__builtins__|builtins)\./, '');
   // Dynamic dispatch: getattr with a built name, __import__/import_module of a built name, exec/eval of built code.
   if (fn.kind === 'ref') {
     const p = fn.path;

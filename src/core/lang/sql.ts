@@ -14,6 +14,7 @@
  */
 import type { Risk } from '../types';
 import { loadVendor } from './vendor';
+import { noteOneTimeLoad } from './grammars';
 
 export type SqlDialect = 'postgres' | 'mysql' | 'mariadb' | 'sqlite' | 'other';
 
@@ -83,6 +84,7 @@ type NspDialect = 'mysql' | 'mariadb' | 'sqlite' | 'postgresql';
 
 function nspParser(dialect: NspDialect): NspParser | undefined {
   if (!nsp.has(dialect)) {
+    noteOneTimeLoad();
     try {
       // One dialect grammar at a time (each is ~250 KB of generated parser).
       const m = loadVendor<{ Parser: new () => NspParser }>(`vendor-sql-${dialect}.js`, `node-sql-parser/build/${dialect}`);
