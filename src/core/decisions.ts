@@ -227,7 +227,7 @@ export function confirmationWord(v: Verdict): string {
 export function personSentence(v: Verdict): string {
   return v.decision === 'deny'
     ? 'The policy forbids it: a person can change that in .twokey/policy.json.'
-    : 'If you meant it, run it again yourself and choose Allow once when TwoKey asks.';
+    : 'To let it run, a person (not an agent) types it again in a guarded terminal and chooses Allow once.';
 }
 
 /**

@@ -113,7 +113,7 @@ for (const version of VERSIONS) {
       await waitUntil('the refusal on record', () => records(ws).some((r) => r.command === 'rm -rf e1' && r.decision === 'denied'));
       assert.ok(fs.existsSync(path.join(ws, 'e1', 'keep.txt')));
       await waitUntil('a sentence for the person in the refusal', async () =>
-        /refused `rm -rf e1`.*If you meant it, run it again yourself and choose Allow once/.test((await terminalText(page)).replace(/\n/g, '')));
+        /refused `rm -rf e1`.*a person \(not an agent\) types it again in a guarded terminal and chooses Allow once/.test((await terminalText(page)).replace(/\n/g, '')));
       await previewTab(page).waitFor({ state: 'detached', timeout: 10_000 });
     });
 

@@ -23,7 +23,7 @@ const verdict = (decision: Verdict['decision']): Verdict => ({
 
 test('an asked command refused: the person is told to run it again and choose Allow once; the agent not to retry', () => {
   const m = refusal('rm -rf scratch', verdict('ask'), 'a person denied it');
-  assert.match(m, /It did not run because a person denied it\. If you meant it, run it again yourself and choose Allow once when TwoKey asks\. Do not retry it/);
+  assert.match(m, /It did not run because a person denied it\. To let it run, a person \(not an agent\) types it again in a guarded terminal and chooses Allow once\. Do not retry it/);
   assert.match(m, / Do not retry it or work around it; ask the user to run or approve it\.$/, 'the agent sentence stays last (hook answers strip it for the person)');
   assert.ok(!m.includes('\n'));
 });
