@@ -166,7 +166,7 @@ class DecisionEngine implements Engine {
     if (command.length > this.maxLen) {
       parsed.unanalysable.push({ reason: `the command is ${command.length} characters long, over the ${this.maxLen}-character limit for analysis`, text: command.slice(0, 200) });
     } else if (command.trim() !== '') {
-      const ctx = newContext(this.parser, { env: req.env, home, cwd: req.cwd, deadline: started + this.budget, files: this.files, workspaceRoot: req.workspaceRoot ?? req.cwd });
+      const ctx = newContext(this.parser, { env: req.env, envComplete: req.envComplete, home, cwd: req.cwd, deadline: started + this.budget, files: this.files, workspaceRoot: req.workspaceRoot ?? req.cwd });
       // PowerShell and cmd lines are read with their own grammar and turned into the shell
       // commands they amount to; what has no shell equivalent comes back as findings.
       let script = command;
@@ -181,7 +181,9 @@ class DecisionEngine implements Engine {
         parseScript(script, ctx);
         parsed = ctx.out;
         for (const c of parsed.commands) {
-          const h = runRules(c, { ...ruleCtx, cwd: c.cwd && !c.cwd.includes(DYN) ? c.cwd : req.cwd });
+          // A folder known only as one of several (a `cd` that may have failed): judged in each.
+          const cwds = c.cwd?.includes(DYN) && c.cwdMaybe?.length ? c.cwdMaybe : [c.cwd && !c.cwd.includes(DYN) ? c.cwd : req.cwd];
+          const h = cwds.flatMap((cwd) => runRules(c, { ...ruleCtx, cwd }));
           perCommand.push(h.map((x) => x.id));
           for (const x of h) hits.push(clean(annotate(x, c)));
           if (performance.now() > started + this.budget + grace) throw new BudgetExceeded();
@@ -221,7 +223,7 @@ class DecisionEngine implements Engine {
     }
     this.nesting++;
     try {
-      const ctx = newContext(this.parser, { env: req.env, home: ruleCtx.home, cwd: req.cwd, deadline: started + this.budget });
+      const ctx = newContext(this.parser, { env: req.env, envComplete: req.envComplete, home: ruleCtx.home, cwd: req.cwd, deadline: started + this.budget });
       parseScript(line, ctx);
       const hits: RuleHit[] = [];
       for (const c of ctx.out.commands) {

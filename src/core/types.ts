@@ -128,6 +128,12 @@ export interface CheckRequest {
   cwd?: string;
   /** Environment variables of the process that would run the command. */
   env?: Record<string, string | undefined>;
+  /**
+   * True only when `env` holds every variable the shell would expand (not just the exported
+   * or shared ones a gate sends): a variable missing from it then expands to nothing. Otherwise
+   * a variable the line does not set is unknown, so a target it names is unknown too.
+   */
+  envComplete?: boolean;
   source?: Source;
   /** Workspace root, when known: deletes of it are critical; build folders inside it are regenerable. */
   workspaceRoot?: string;

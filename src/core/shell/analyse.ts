@@ -15,7 +15,7 @@ export { wrapperWords } from './unwrap';
 
 export function newContext(
   parser: BashParser,
-  opts: { env?: Record<string, string | undefined>; home?: string; cwd?: string; deadline: number; files?: FileSource; workspaceRoot?: string },
+  opts: { env?: Record<string, string | undefined>; envComplete?: boolean; home?: string; cwd?: string; deadline: number; files?: FileSource; workspaceRoot?: string },
 ): WalkContext {
   return createContext(parser, opts, { walk, parseNested, unwrap: unwrapCommand });
 }

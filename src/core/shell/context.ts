@@ -15,8 +15,15 @@ export interface WalkContext {
   vars: Map<string, string>;
   aliases: Map<string, string>;
   env?: Record<string, string | undefined>;
+  /** `env` holds every variable the shell expands (see CheckRequest.envComplete). */
+  envComplete?: boolean;
   home?: string;
   cwd?: string;
+  /**
+   * The folders the shell may be in when `cwd` is unknown because a `cd` may have failed
+   * (`cd .twokey; rm x`): the one before and the one after. Commands are judged in each.
+   */
+  cwdMaybe?: string[];
   depth: number;
   via: string[];
   out: ParsedLine;
@@ -57,7 +64,7 @@ const MAX_NESTED = 8;
 
 export function createContext(
   parser: BashParser,
-  opts: { env?: Record<string, string | undefined>; home?: string; cwd?: string; deadline: number; files?: FileSource; workspaceRoot?: string },
+  opts: { env?: Record<string, string | undefined>; envComplete?: boolean; home?: string; cwd?: string; deadline: number; files?: FileSource; workspaceRoot?: string },
   hooks: WalkHooks,
 ): WalkContext {
   return {
@@ -70,6 +77,7 @@ export function createContext(
     vars: new Map(),
     aliases: new Map(),
     env: opts.env,
+    envComplete: opts.envComplete,
     home: opts.home,
     cwd: opts.cwd,
     depth: 0,

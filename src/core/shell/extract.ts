@@ -146,7 +146,7 @@ export function walk(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, extraRed
     }
     case 'subshell': {
       // ( … ) runs in a copy of the shell: its cd, variables and aliases stay inside.
-      const saved = { cwd: ctx.cwd, vars: ctx.vars, aliases: ctx.aliases };
+      const saved = { cwd: ctx.cwd, cwdMaybe: ctx.cwdMaybe, vars: ctx.vars, aliases: ctx.aliases };
       ctx.vars = new Map(ctx.vars);
       ctx.aliases = new Map(ctx.aliases);
       try {
@@ -174,6 +174,7 @@ function walkSequence(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin): void {
     const child = kids[i];
     if (!child.isNamed) continue;
     const before = ctx.cwd;
+    const beforeMaybe = ctx.cwdMaybe;
     const mark = ctx.out.commands.length;
     walk(child, ctx, first ? stdin : undefined);
     first = false;
@@ -181,21 +182,48 @@ function walkSequence(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin): void {
     if (!cd || cd.at !== ctx.out.commands.length || cd.at <= mark) continue;
     const after = ctx.cwd;
     const next = kids[i + 1] && !kids[i + 1].isNamed ? kids[i + 1].type : undefined;
-    if (next === '&') ctx.cwd = before;
-    else if (next === '&&' || ctx.errexit) continue;
+    // The folders the shell may be in if the cd failed or worked (for an unknown folder).
+    const either = () => uncertainCwd([before, beforeMaybe], [after, ctx.cwdMaybe]);
+    if (next === '&') {
+      ctx.cwd = before;
+      ctx.cwdMaybe = beforeMaybe;
+    } else if (next === '&&' || ctx.errexit) continue;
     else if (next === undefined && i === kids.length - 1) continue; // the end of a group: the enclosing list decides
     else if (next === '||') {
       // `cd x || exit`: the rest runs only where the cd worked.
       const right = kids.slice(i + 2).find((k) => k.isNamed);
+      const afterMaybe = ctx.cwdMaybe;
       ctx.cwd = before;
+      ctx.cwdMaybe = beforeMaybe;
       if (right) {
         walk(right, ctx);
         i = kids.indexOf(right);
       }
       const last = ctx.out.commands[ctx.out.commands.length - 1];
-      ctx.cwd = last && /^(?:exit|return)$/.test(last.name) ? after : after === before ? after : DYN;
-    } else if (after !== before) ctx.cwd = DYN;
+      if (last && /^(?:exit|return)$/.test(last.name)) {
+        ctx.cwd = after;
+        ctx.cwdMaybe = afterMaybe;
+      } else if (after !== before) {
+        ctx.cwdMaybe = uncertainCwd([before, beforeMaybe], [after, afterMaybe]);
+        ctx.cwd = DYN;
+      }
+    } else if (after !== before) {
+      ctx.cwdMaybe = either();
+      ctx.cwd = DYN;
+    }
   }
+}
+
+/** Every known folder of two possibilities (each a folder, or unknown with its own candidates); undefined when one is wholly unknown. */
+function uncertainCwd(...options: Array<[string | undefined, string[] | undefined]>): string[] | undefined {
+  const out = new Set<string>();
+  for (const [cwd, maybe] of options) {
+    if (cwd === undefined) return undefined;
+    if (!cwd.includes(DYN)) out.add(cwd);
+    else if (maybe?.length) for (const m of maybe) out.add(m);
+    else return undefined;
+  }
+  return [...out];
 }
 
 function walkPipeline(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin): void {
@@ -242,6 +270,23 @@ function walkRedirected(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin): void
   }
   const before = ctx.out.commands.length;
   walk(body, ctx, input, redirects);
+  if (body.type !== 'command') {
+    // `{ …; } > f`, `while …; done > f`, and `a && b > f` (which the grammar reads as a list
+    // with one redirect): the file is written all the same, with text not known here (so a
+    // script written this way and run later on the line is asked).
+    const writes = redirects.filter((r) => WRITE_OPS.test(r.op));
+    if (writes.length) {
+      // The last command the body ran writes the file (rules run once the line is walked);
+      // a body that ran nothing empties it.
+      const last = ctx.out.commands.length > before ? ctx.out.commands[ctx.out.commands.length - 1] : undefined;
+      if (last) last.redirects = [...last.redirects, ...writes];
+      else emit({ name: ':', args: [], raw: node.text, assignments: {}, redirects: writes, via: ctx.via, depth: ctx.depth, cwd: ctx.cwd }, ctx);
+      for (const r of writes) {
+        const abs = resolvePath(r.target.value, ctx.cwd, ctx.home);
+        if (!abs.includes(DYN) && abs.startsWith('/')) ctx.written.set(abs, { text: undefined, by: 'a compound command' });
+      }
+    }
+  }
   if (tail) {
     // `cat <<EOF | psql`: the rest of the pipeline sits inside the heredoc redirect.
     const produced = describeProducer(ctx.out.commands.slice(before), ctx.depth);
@@ -377,12 +422,21 @@ export function emit(cmd: SimpleCommand, ctx: WalkContext): void {
   recordWrites(cmd, ctx);
   if (cmd.name === 'cd' || cmd.name === 'pushd' || cmd.name === 'popd') ctx.lastCd = { at: ctx.out.commands.length };
   if (cmd.name === 'set' && cmd.args.some((a) => /^-[a-zA-Z]*e/.test(a.value) || a.value === 'errexit')) ctx.errexit = true;
-  if (cmd.name === 'popd') ctx.cwd = DYN;
-  else if (cmd.name === 'cd' || cmd.name === 'pushd') {
+  if (cmd.cwd?.includes(DYN) && ctx.cwdMaybe?.length && !cmd.cwdMaybe) cmd.cwdMaybe = ctx.cwdMaybe;
+  if (cmd.name === 'popd') {
+    ctx.cwd = DYN;
+    ctx.cwdMaybe = undefined;
+  } else if (cmd.name === 'cd' || cmd.name === 'pushd') {
     const target = cmd.args.find((a) => !a.value.startsWith('-'));
+    const maybe = ctx.cwd?.includes(DYN) ? ctx.cwdMaybe : undefined;
+    ctx.cwdMaybe = undefined;
     if (!target) ctx.cwd = ctx.home ?? '~';
     else if (target.value.includes(DYN)) ctx.cwd = DYN;
-    else ctx.cwd = resolvePath(target.value, ctx.cwd, ctx.home);
+    else {
+      ctx.cwd = resolvePath(target.value, ctx.cwd, ctx.home);
+      // A relative cd from a folder that is one of several: one of several again.
+      if (ctx.cwd.includes(DYN) && maybe?.length) ctx.cwdMaybe = maybe.map((m) => resolvePath(target.value, m, ctx.home));
+    }
   } else if (cmd.name === 'alias') {
     for (const a of cmd.args) {
       const eq = a.value.indexOf('=');
@@ -413,7 +467,7 @@ function recordWrites(cmd: SimpleCommand, ctx: WalkContext): void {
     if (where && text && !ctx.following.has(`plant:${abs}`)) {
       ctx.following.add(`plant:${abs}`);
       // It runs later, in another shell: what it defines must not leak into this line.
-      const saved = { vars: ctx.vars, aliases: ctx.aliases, cwd: ctx.cwd };
+      const saved = { vars: ctx.vars, aliases: ctx.aliases, cwd: ctx.cwd, cwdMaybe: ctx.cwdMaybe };
       ctx.vars = new Map(ctx.vars);
       ctx.aliases = new Map(ctx.aliases);
       try {

@@ -46,6 +46,8 @@ export interface SimpleCommand {
   dynamicArgs?: boolean;
   /** Working directory the command runs in, when a `cd` earlier on the line changed it. */
   cwd?: string;
+  /** The folders it may run in when `cwd` is unknown only because an earlier `cd` may have failed. */
+  cwdMaybe?: string[];
   /** The file and line it was read from, when the engine followed a script (`x.sh line 3`). */
   origin?: string;
 }

@@ -73,8 +73,10 @@ export function lookupVar(name: string, ctx: WalkContext): string | undefined {
   }
   const e = ctx.env?.[name];
   if (e !== undefined) return e;
-  // With the terminal's environment known, an unset variable expands to nothing (`"$TMPDIR"/*` is `/*`).
-  if (ctx.env && /^[A-Za-z_]\w*$/.test(name) && !SHELL_SET.test(name)) return '';
+  // With every variable of the shell known, an unset one expands to nothing (`"$TMPDIR"/*` is
+  // `/*`). A gate or hook sends only some of them: there a missing one is unknown, never empty
+  // (an empty `--context "$CTX"` would read as the current context).
+  if (ctx.env && ctx.envComplete && /^[A-Za-z_]\w*$/.test(name) && !SHELL_SET.test(name)) return '';
   return undefined;
 }
 

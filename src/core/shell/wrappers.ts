@@ -326,10 +326,12 @@ containerRun.nerdctl = containerRun.docker;
 
 const remoteRun: Record<string, Unwrapper> = {
   // heroku run [-a APP] [-s SIZE] CMD… : runs on the app's dyno.
-  heroku: (c) => {
+  heroku: (c, ctx) => {
     const a = c.args;
     if (a[0]?.value !== 'run' && a[0]?.value !== 'run:detached') return undefined;
     const i = skipOptions(a, 1, set('-a', '--app', '-s', '--size', '-e', '--env', '-r', '--remote', '--type'));
+    // The outer command too: its app is the target (like ssh's host, kubectl exec's context).
+    emit(c, ctx);
     return shift(c, i, `heroku ${a[0].value}`);
   },
   // fly ssh console -C "CMD"

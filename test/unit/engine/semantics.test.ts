@@ -15,11 +15,14 @@ test('runs of spaces and tabs separate words exactly like one space', async () =
   for (const l of ['git  reset --hard', 'git\treset  --hard', 'rm   -rf   src', '  git reset --hard  ', 'git reset --hard\t']) assert.ok(await flagged(l), JSON.stringify(l));
 });
 
-test('an unset variable expands to nothing when the terminal environment is known', async () => {
+test('an unset variable expands to nothing when the whole environment is known, and is unknown otherwise', async () => {
   const env = { HOME, PATH: '/usr/bin' };
-  const v = await check('rm -rf "$TMPDIR"/*', { env });
+  const v = await check('rm -rf "$TMPDIR"/*', { env, envComplete: true });
   assert.equal(v.risk, 'critical', v.rules.join(','));
   assert.ok(await flagged('rm -rf "$TMPDIR"/*'), 'without an environment it is unknown, not /tmp');
+  // A gate sends only some variables: one it did not send may be set in the shell.
+  const partial = await check('rm -rf "$TMPDIR"/*', { env });
+  assert.notEqual(partial.decision, 'allow', partial.rules.join(','));
   assert.equal((await check('rm -rf "$TMPDIR"/x', { env: { ...env, TMPDIR: '/tmp/me' } })).decision, 'allow');
 });
 
