@@ -25,6 +25,7 @@ import {
   type ExportFormat,
   type HeadStore,
 } from '../core/audit';
+import { parseCommandLine, UsageError } from './args';
 
 const USAGE = `usage:
   twokey audit verify [FILE] [--head HEADFILE | --no-head] [--key KEYFILE] [--lenient] [--json]
@@ -41,33 +42,18 @@ but its end cannot be checked because no chain head was found (deleted?);
 after the head as a warning.
 `;
 
-interface Parsed {
-  positional: string[];
-  flags: Map<string, string | true>;
-}
+/** Where the chain head and key come from; verify and export both take these. */
+const SOURCES = {
+  head: { type: 'string' },
+  'no-head': { type: 'boolean' },
+  key: { type: 'string' },
+} as const;
 
-function parse(args: string[], withValue: string[]): Parsed {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--') {
-      positional.push(...args.slice(i + 1));
-      break;
-    }
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
-      else if (withValue.includes(a.slice(2))) {
-        if (i + 1 >= args.length) throw new UsageError(`${a} needs a value`);
-        flags.set(a.slice(2), args[++i]);
-      } else flags.set(a.slice(2), true);
-    } else positional.push(a);
-  }
-  return { positional, flags };
+interface Sources {
+  head?: string;
+  'no-head'?: boolean;
+  key?: string;
 }
-
-class UsageError extends Error {}
 
 /** The log folder for a FILE argument (a .jsonl file or a folder). */
 export function logDirFor(arg: string | undefined, cwd = process.cwd()): string {
@@ -81,17 +67,17 @@ export function logDirFor(arg: string | undefined, cwd = process.cwd()): string 
   return path.dirname(p);
 }
 
-function headFor(dir: string, flags: Map<string, string | true>): HeadStore | undefined {
-  if (flags.has('no-head')) return undefined;
-  const h = flags.get('head');
-  if (typeof h === 'string') return new FileHeadStore(path.resolve(h));
+function headFor(dir: string, flags: Sources): HeadStore | undefined {
+  if (flags['no-head']) return undefined;
+  const h = flags.head;
+  if (h !== undefined) return new FileHeadStore(path.resolve(h));
   const store = FileHeadStore.forLog(defaultStateDir(), dir);
   return fs.existsSync(store.file) ? store : undefined;
 }
 
-function keyFor(flags: Map<string, string | true>): AuditKey | undefined {
-  const k = flags.get('key');
-  if (typeof k === 'string') {
+function keyFor(flags: Sources): AuditKey | undefined {
+  const k = flags.key;
+  if (k !== undefined) {
     const key = parseKey(fs.readFileSync(path.resolve(k), 'utf8'));
     if (!key) throw new UsageError(`${k} is not a TwoKey audit key`);
     return key;
@@ -148,26 +134,30 @@ export async function runAudit(args: string[]): Promise<number> {
 }
 
 function verify(args: string[]): number {
-  const { positional, flags } = parse(args, ['head', 'key']);
+  const { positionals: positional, values: flags } = parseCommandLine({
+    args,
+    options: { ...SOURCES, lenient: { type: 'boolean' }, json: { type: 'boolean' } },
+    allowPositionals: true,
+  });
   if (positional.length > 1) throw new UsageError('verify takes one FILE');
   const { dir, files } = verifyTarget(positional[0]);
   const display = (f: string) => path.relative(process.cwd(), f) || f;
   const target = files ? files[0] : path.join(dir, LIVE_FILE);
-  const lenient = flags.has('lenient');
+  const lenient = !!flags.lenient;
   // A file other than the live log has no chain head of its own unless one is given.
-  const headStore = files && !flags.has('head') ? undefined : headFor(dir, flags);
+  const headStore = files && flags.head === undefined ? undefined : headFor(dir, flags);
   const key = keyFor(flags);
   if (files ? false : chainFiles(dir).length === 0 && !headStore?.read()) {
     process.stderr.write(`twokey audit: no audit log at ${display(target)}\n`);
     return 1;
   }
-  const opts = { head: headStore?.read(), key, strictHead: !lenient, requireHead: !lenient && !flags.has('no-head'), files };
+  const opts = { head: headStore?.read(), key, strictHead: !lenient, requireHead: !lenient && !flags['no-head'], files };
   let r = verifyChain(dir, opts);
   if (!r.ok && !files && fs.existsSync(dir)) {
     // A break at the tail may be an append in flight: look again with writers kept out.
     r = new AuditLog({ dir, headStore, key, strictHead: !lenient }).verifyLocked(() => verifyChain(dir, opts)) ?? r;
   }
-  if (flags.has('json')) {
+  if (flags.json) {
     process.stdout.write(JSON.stringify(r) + '\n');
     return r.ok ? 0 : r.headMissing ? 2 : 1;
   }
@@ -199,13 +189,16 @@ function verify(args: string[]): number {
 }
 
 async function exportLog(args: string[]): Promise<number> {
-  const { positional, flags } = parse(args, ['format', 'out', 'key']);
-  const format = flags.get('format') ?? 'json';
+  const { positionals: positional, values: flags } = parseCommandLine({
+    args,
+    options: { ...SOURCES, format: { type: 'string' }, out: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const format = flags.format ?? 'json';
   if (format !== 'csv' && format !== 'json' && format !== 'jsonl') throw new UsageError(`unknown format '${String(format)}' (csv, json or jsonl)`);
   if (positional.length > 1) throw new UsageError('export takes one FILE');
   const dir = logDirFor(positional[0]);
-  const out = flags.get('out');
-  if (out === true) throw new UsageError('--out needs a file');
+  const out = flags.out;
   const log = new AuditLog({ dir, headStore: headFor(dir, flags), key: keyFor(flags), strictHead: false });
   const check = log.verify();
   if (!check.ok && check.firstBroken) {

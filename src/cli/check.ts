@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { resolve, isAbsolute } from 'node:path';
 import type { CheckRequest, Verdict } from '../core/types';
 import type { Engine } from '../core/engine';
+import { parseWithCommandTail, UsageError } from './args';
 
 const USAGE = `usage: twokey check [--json] [--explain] [--cwd DIR] [--env-file FILE] -- <command line>
        twokey check --batch [--cwd DIR] [--env-file FILE]   (JSON lines on stdin: {"command","cwd"?,"env"?})
@@ -21,37 +22,28 @@ interface Options {
   command?: string;
 }
 
-class UsageError extends Error {}
+const OPTIONS = {
+  json: { type: 'boolean' },
+  explain: { type: 'boolean' },
+  batch: { type: 'boolean' },
+  cwd: { type: 'string' },
+  'env-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 function parseOptions(args: string[]): Options {
-  const o: Options = { json: false, explain: false, batch: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const value = (name: string): string => {
-      const eq = a.indexOf('=');
-      if (eq > 0) return a.slice(eq + 1);
-      const v = args[++i];
-      if (v === undefined || v === '--') throw new UsageError(`${name} needs a value`);
-      return v;
-    };
-    if (a === '--') {
-      const rest = args.slice(i + 1);
-      if (rest.length === 0) throw new UsageError('nothing to check after --');
-      o.command = joinArgv(rest);
-      break;
-    } else if (a === '--json') o.json = true;
-    else if (a === '--explain') o.explain = true;
-    else if (a === '--batch') o.batch = true;
-    else if (a === '--cwd' || a.startsWith('--cwd=')) o.cwd = value('--cwd');
-    else if (a === '--env-file' || a.startsWith('--env-file=')) o.envFile = value('--env-file');
-    else if (a === '-h' || a === '--help') throw new UsageError('');
-    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
-    else {
-      // Be kind: `twokey check "rm -rf x"` without `--`.
-      o.command = joinArgv(args.slice(i));
-      break;
-    }
-  }
+  const { values, tail, terminator } = parseWithCommandTail(args, OPTIONS);
+  if (values.help) throw new UsageError('');
+  if (terminator && tail.length === 0) throw new UsageError('nothing to check after --');
+  // Without `--` the first word that is not an option starts the command: `twokey check "rm -rf x"`.
+  const o: Options = {
+    json: !!values.json,
+    explain: !!values.explain,
+    batch: !!values.batch,
+    cwd: values.cwd,
+    envFile: values['env-file'],
+    command: tail.length ? joinArgv(tail) : undefined,
+  };
   if (o.batch && o.command !== undefined) throw new UsageError('--batch reads commands from stdin; do not also give one after --');
   if (!o.batch && o.command === undefined) throw new UsageError('give a command after --, or use --batch');
   return o;
@@ -70,7 +62,6 @@ function loadEnvFile(file: string): Record<string, string> {
   } catch (e) {
     throw new UsageError(`cannot read --env-file ${file}: ${(e as Error).message}`);
   }
-   
   const dotenv = require('dotenv') as typeof import('dotenv');
   return dotenv.parse(text);
 }
@@ -175,8 +166,6 @@ function runBatch(engine: Engine, d: BatchDefaults): Promise<number> {
     let pending = '';
     let out: string[] = [];
     let outLen = 0;
-    let worst = 0; // per-line decisions are in the output; the exit code only reports usage errors
-    let failed = false;
     const flush = (force: boolean) => {
       if (outLen === 0 || (!force && outLen < 1 << 16)) return;
       const chunk = out.join('');
@@ -200,10 +189,8 @@ function runBatch(engine: Engine, d: BatchDefaults): Promise<number> {
         const env = item.env && typeof item.env === 'object' ? { ...baseEnv, ...(item.env as Record<string, string>) } : baseEnv;
         const shell = typeof item.shell === 'string' ? (item.shell.toLowerCase() as CheckRequest['shell']) : undefined;
         const v = engine.check({ command: item.command, cwd, env, home: d.home, workspaceRoot: cwd, source: 'cli', ...(shell ? { shell } : {}) });
-        worst = Math.max(worst, exitCode(v));
         res = line(v);
       } catch (e) {
-        failed = true;
         res = JSON.stringify({
           decision: 'ask',
           risk: 'high',
@@ -214,7 +201,6 @@ function runBatch(engine: Engine, d: BatchDefaults): Promise<number> {
           reason: `Stopped: the input line is not a valid request (${(e as Error).message}); send {"command": "..."} as one JSON object per line.`,
           typedConfirmation: true,
         });
-        worst = Math.max(worst, 1);
       }
       out.push(res, '\n');
       outLen += res.length + 1;
@@ -234,7 +220,7 @@ function runBatch(engine: Engine, d: BatchDefaults): Promise<number> {
     process.stdin.on('end', () => {
       if (pending) handle(pending);
       flush(true);
-      void failed;
+      // Per-line decisions are in the output; the exit code only reports usage errors.
       done(0);
     });
   });

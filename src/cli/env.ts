@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createEnvironmentResolver, NO_SIGNAL } from '../core/environment';
 import { findWorkspaceRoot, loadWorkspacePolicy } from '../core/policy';
+import { parseCommandLine, UsageError } from './args';
 
 const USAGE = `usage: twokey env [--cwd DIR] [--json] [--trust]
 
@@ -14,25 +15,29 @@ const USAGE = `usage: twokey env [--cwd DIR] [--json] [--trust]
   --trust     apply the workspace policy as trusted (by default it may only tighten)
 `;
 
+const OPTIONS = {
+  cwd: { type: 'string' },
+  json: { type: 'boolean' },
+  trust: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function runEnv(args: string[]): Promise<number> {
-  let cwd = process.cwd();
-  let json = false;
-  let trusted = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--json') json = true;
-    else if (a === '--trust') trusted = true;
-    else if (a === '--cwd' && i + 1 < args.length) cwd = args[++i];
-    else if (a.startsWith('--cwd=')) cwd = a.slice('--cwd='.length);
-    else if (a === '-h' || a === '--help') {
-      process.stdout.write(USAGE);
-      return 0;
-    } else {
-      process.stderr.write(`twokey env: unexpected argument '${a}'\n${USAGE}`);
-      return 64;
-    }
+  let values: { cwd?: string; json?: boolean; trust?: boolean; help?: boolean };
+  try {
+    ({ values } = parseCommandLine({ args, options: OPTIONS }));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`twokey env: ${e.message}\n${USAGE}`);
+    return 64;
   }
-  cwd = path.resolve(cwd);
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const json = !!values.json;
+  const trusted = !!values.trust;
+  const cwd = path.resolve(values.cwd ?? process.cwd());
   const home = os.homedir();
   const workspaceRoot = findWorkspaceRoot(cwd);
   const loaded = loadWorkspacePolicy(workspaceRoot, { trusted });

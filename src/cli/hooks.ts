@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Agent } from '../core/hooks/types';
 import { hookCommandLine, unifiedDiff, HookFileError, type HookExecutable } from '../core/hooks/install';
+import { parseCommandLine, UsageError } from './args';
 import { agentsFrom, applyInstall, applyUninstall, planInstallAll, planUninstallAll, statusAll } from '../core/hooks/workspaceHooks';
 
 const USAGE = `usage: twokey hooks install|uninstall|status|doctor [--agent AGENT,…|all] [--dry-run] [--cwd DIR]
@@ -45,27 +46,39 @@ export function selfExecutable(): HookExecutable {
   return { node: process.execPath, cli: /cli\.js$/.test(script) && fs.existsSync(lean) ? lean : script, electron: !!process.versions.electron };
 }
 
+const OPTIONS = {
+  agent: { type: 'string' },
+  'dry-run': { type: 'boolean', short: 'n' },
+  cwd: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function runHooks(args: string[]): Promise<number> {
-  const [verb, ...rest] = args;
-  let agentArg: string | undefined;
-  let dryRun = false;
-  let cwd = process.cwd();
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    if (a === '--agent') agentArg = rest[++i];
-    else if (a.startsWith('--agent=')) agentArg = a.slice(8);
-    else if (a === '--dry-run' || a === '-n') dryRun = true;
-    else if (a === '--cwd') cwd = rest[++i] ?? cwd;
-    else if (a.startsWith('--cwd=')) cwd = a.slice(6);
-    else {
-      process.stderr.write(`twokey hooks: unknown option ${a}\n${USAGE}\n`);
-      return 64;
-    }
+  let parsed: { values: { agent?: string; 'dry-run'?: boolean; cwd?: string; help?: boolean }; positionals: string[] };
+  try {
+    parsed = parseCommandLine({ args, options: OPTIONS, allowPositionals: true });
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`twokey hooks: ${e.message}\n${USAGE}\n`);
+    return 64;
   }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stderr.write(`${USAGE}\n`);
+    return 0;
+  }
+  const [verb, ...extra] = positionals;
   if (verb !== 'install' && verb !== 'uninstall' && verb !== 'status' && verb !== 'doctor') {
     process.stderr.write(`${verb ? `twokey hooks: unknown command '${verb}'\n` : ''}${USAGE}\n`);
-    return verb === '--help' || verb === '-h' ? 0 : 64;
+    return 64;
   }
+  if (extra.length) {
+    process.stderr.write(`twokey hooks: unexpected argument '${extra[0]}'\n${USAGE}\n`);
+    return 64;
+  }
+  const agentArg = values.agent;
+  const dryRun = !!values['dry-run'];
+  const cwd = values.cwd ?? process.cwd();
   let agents: Agent[];
   try {
     agents = agentArg || verb !== 'install' ? agentsFrom(agentArg) : foundAgents();

@@ -1,8 +1,19 @@
 /** Canonical JSON, shared by the audit chain's hashes and the comparisons of policy and hook entries. */
 
 /**
- * JSON with object keys sorted at every level and no whitespace; `undefined` members are
- * left out, as JSON.stringify does. The hash input, so it must never change.
+ * The JSON Canonicalization Scheme (RFC 8785, JCS) for I-JSON values: no whitespace, object
+ * keys sorted by their UTF-16 code units at every level, numbers and strings written as
+ * ECMAScript's JSON.stringify writes them (which is what JCS specifies). Tested against the
+ * RFC's examples in test/unit/canonicalJson.test.ts.
+ *
+ * Where JCS would refuse a value that is not I-JSON, this writes what JSON.stringify does
+ * instead of throwing, because a record must always hash: `NaN` and `±Infinity` become
+ * `null`, a lone surrogate is escaped (`"\ud800"`), `undefined` members are left out and an
+ * `undefined` array item or value is `null`. Objects are read by their own enumerable keys
+ * (`toJSON` is not called).
+ *
+ * The audit chain's hash input: the output must never change (a checked-in log,
+ * test/fixtures/audit/canonical, must keep verifying).
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {

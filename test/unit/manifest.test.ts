@@ -43,13 +43,28 @@ test('every setting the code reads is declared, and security settings are machin
 test('identity, activation, kind and trust follow the design', () => {
   assert.equal(pkg.publisher, 'twokey');
   assert.equal(pkg.name, 'twokey');
-  assert.equal(pkg.engines.vscode, '^1.93.0');
   assert.deepEqual(pkg.activationEvents, ['onStartupFinished']);
   assert.deepEqual(pkg.extensionKind, ['workspace']);
   assert.ok(pkg.capabilities.untrustedWorkspaces.supported);
   assert.ok(fs.existsSync(path.join(ROOT, pkg.icon)), 'the icon exists');
+});
+
+test('engines.vscode is the oldest VS Code the tests run, and the code compiles against that API', () => {
+  // The versions the integration and UI tiers run by default, and the ones the setup installs.
+  const support = fs.readFileSync(path.join(ROOT, 'test', 'support', 'vscode.ts'), 'utf8');
+  const tested = /TWOKEY_VSCODE_VERSIONS \?\? '([^']+)'/.exec(support)?.[1].split(/\s+/);
+  const setup = fs.readFileSync(path.join(ROOT, 'scripts', 'setup-vscode.sh'), 'utf8');
+  const installed = /VERSIONS="\$\{TWOKEY_VSCODE_VERSIONS:-([^}"]+)\}"/.exec(setup)?.[1].split(/\s+/);
+  assert.ok(tested?.length, 'test/support/vscode.ts names the versions it runs');
+  assert.deepEqual(installed, tested, 'setup-vscode.sh installs the versions the tests run');
+  const minor = (v: string) => Number(v.split('.')[1]);
+  const oldest = tested.reduce((a, b) => (minor(b) < minor(a) ? b : a));
+  const floor = `1.${minor(oldest)}`;
+  assert.equal(pkg.engines.vscode, `^${floor}.0`, `the floor is the oldest tested version (${oldest})`);
+  // vsce refuses @types/vscode newer than the floor; older types would hide APIs the floor has.
+  assert.equal(pkg.devDependencies['@types/vscode'], `~${floor}.0`);
   const typesVscode = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', '@types', 'vscode', 'package.json'), 'utf8'));
-  assert.match(typesVscode.version, /^1\.93\./, 'compiled against the engines floor');
+  assert.ok(typesVscode.version.startsWith(`${floor}.`), `compiled against the engines floor (@types/vscode ${typesVscode.version})`);
 });
 
 test('no file of the pure core imports vscode', () => {

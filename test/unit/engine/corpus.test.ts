@@ -1,7 +1,7 @@
 /**
  * Runs test/corpus/*.jsonl through the engine: every destructive case is flagged (ask or
  * deny) with its expected rule ids, look-alikes behave as expected, and at most 2% of
- * everyday development commands are prompted.
+ * everyday development commands are prompted; and the corpus keeps its size, kind by kind.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,10 +40,25 @@ export function loadCorpus(): Case[] {
   return out;
 }
 
-test('corpus has at least 600 cases of each kind', () => {
+/** The least the corpus holds of each kind, counted as distinct commands: it may grow, never shrink. */
+const AT_LEAST = { destructive: 500, lookalike: 250, everyday: 200 } as const;
+
+test('corpus has at least 500 destructive, 250 look-alike and 200 everyday commands, each case well formed', () => {
   const cases = loadCorpus();
-  assert.ok(cases.length >= 600, `${cases.length} cases`);
-  for (const k of ['destructive', 'lookalike', 'everyday']) assert.ok(cases.some((c) => c.kind === k), k);
+  const distinct: Record<string, Set<string>> = { destructive: new Set(), lookalike: new Set(), everyday: new Set() };
+  const malformed: string[] = [];
+  for (const c of cases) {
+    // A case with a misspelt kind or expectation would be skipped silently by every test below.
+    if (!(c.kind in distinct) || typeof c.command !== 'string' || c.command === '') malformed.push(JSON.stringify(c));
+    else if (c.expect !== 'allow' && c.expect !== 'flag') malformed.push(JSON.stringify(c));
+    else if (c.kind === 'destructive' && c.expect !== 'flag') malformed.push(`a destructive case expected to be allowed: ${c.command}`);
+    else if (c.kind === 'everyday' && c.expect !== 'allow') malformed.push(`an everyday case expected to be flagged: ${c.command}`);
+    else distinct[c.kind].add(c.command);
+  }
+  assert.deepEqual(malformed, []);
+  for (const [kind, least] of Object.entries(AT_LEAST)) {
+    assert.ok(distinct[kind].size >= least, `${distinct[kind].size} distinct ${kind} commands, at least ${least} wanted`);
+  }
 });
 
 test('every destructive case is flagged with its expected rules', async () => {
