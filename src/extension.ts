@@ -120,7 +120,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
 
   const socketPath = socketPathFor(stateDir);
   const secret = loadSecret(stateDir);
-  const classifyHookCall = createCallClassifier(ws, { home: os.homedir(), workspaceRoot: root, env: process.env });
+  const classifyHookCall = createCallClassifier(ws, { home: os.homedir(), workspaceRoot: root, env: process.env, platform: process.platform });
   const broker = new Broker(socketPath, secret, gateHandler(decisions, root, classifyHookCall, (command, cwd) => commandWords(engine, { command, cwd, env: process.env, home: os.homedir(), source: 'terminal' })), log);
   registerAgentHooks(context, {
     workspaceRoot: root,

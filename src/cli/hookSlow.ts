@@ -77,9 +77,18 @@ async function classifyHere(call: AgentCall, root: string, home: string): Promis
     home,
     workspaceRoot: root,
     env,
+    platform: process.platform,
   };
   if (!needsShellEngine(call)) return classifyCall(call, base);
-  const engine = await createEngine({ resolveEnvironment: base.resolveEnvironment, overrides: base.overrides });
+  // The same engine as the editor's: scripts, package files and saved plans are followed.
+  const { nodeFileSource, nodePlanReader } = await import('../core/shell/files');
+  const engine = await createEngine({
+    resolveEnvironment: base.resolveEnvironment,
+    overrides: base.overrides,
+    files: nodeFileSource(),
+    showPlan: nodePlanReader(),
+    stateChanges: () => policy.stateChanges,
+  });
   return classifyCall(call, { ...base, shell: (r) => engine.check(r) });
 }
 

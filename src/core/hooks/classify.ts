@@ -11,8 +11,9 @@ import { maskSecrets } from '../redact';
 import { makePolicyOverrides } from '../policy/overrides';
 import type { Policy } from '../policy/types';
 import type { AgentCall, CallKind } from './types';
-import { isAgent } from './types';
+import { isAgent, namedShell } from './types';
 import { fileHits, shown } from './files';
+import { shellFor } from '../lang/shells';
 
 export { guardFileKind, isCredentialFile, mayMatter } from './files';
 
@@ -24,6 +25,8 @@ export interface CallClassifierDeps {
   home?: string;
   workspaceRoot?: string;
   env?: Record<string, string | undefined>;
+  /** The platform the command runs on (`process.platform`): its default shell reads a command that names none. */
+  platform?: string;
 }
 
 // ---------- MCP ----------
@@ -178,7 +181,7 @@ export function classifyCall(call: AgentCall, deps: CallClassifierDeps): Verdict
   };
   if (call.kind === 'shell') {
     if (!deps.shell) return decide([{ id: 'shell.unanalysable', category: 'unanalysable', risk: 'high', reason: 'TwoKey could not load its shell parser to check this command' }], UNKNOWN, []);
-    return deps.shell({ ...req, command: call.command ?? '' });
+    return deps.shell({ ...req, command: call.command ?? '', shell: shellFor(namedShell(call), deps.platform ?? 'linux') });
   }
   const hits = callHits(call, deps);
   const targets = [...new Set(hits.flatMap((h) => h.targets ?? []))];
@@ -232,7 +235,7 @@ export interface WorkspaceEngineLike {
 }
 
 /** A classifier for the broker's hook requests, following policy reloads. */
-export function createCallClassifier(ws: WorkspaceEngineLike, opts: { home: string; workspaceRoot: () => string | undefined; env?: Record<string, string | undefined> }): (f: CallFields) => Verdict {
+export function createCallClassifier(ws: WorkspaceEngineLike, opts: { home: string; workspaceRoot: () => string | undefined; env?: Record<string, string | undefined>; platform?: string }): (f: CallFields) => Verdict {
   let seen: Policy | undefined;
   let overrides: PolicyOverrides | undefined;
   return (f) => {
@@ -248,6 +251,7 @@ export function createCallClassifier(ws: WorkspaceEngineLike, opts: { home: stri
       home: opts.home,
       workspaceRoot: opts.workspaceRoot(),
       env: f.env ?? opts.env,
+      platform: opts.platform,
     });
   };
 }

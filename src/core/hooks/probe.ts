@@ -12,7 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createEngineWith } from '../engine';
 import { NO_PARSER, ParserNeeded } from './noParser';
-import type { AgentCall } from './types';
+import { namedShell, type AgentCall } from './types';
+import { shellFor } from '../lang/shells';
 
 const isFile = (p: string): boolean => {
   try {
@@ -47,6 +48,8 @@ export function probeWorkspaceRoot(dir: string): string {
 /** True when the shell call's line hits no rule at all (read without the parser). */
 export function harmlessWithoutParser(call: AgentCall, env: Record<string, string | undefined> = process.env, home: string = os.homedir()): boolean {
   if (call.kind !== 'shell' || call.command === undefined) return false;
+  // PowerShell and cmd lines need their own grammar (the slow path), never a first look as bash.
+  if (!/^(?:bash|zsh|sh)$/.test(shellFor(namedShell(call), process.platform))) return false;
   const engine = createEngineWith(NO_PARSER);
   try {
     const root = probeWorkspaceRoot(call.roots[0] ?? call.cwd);

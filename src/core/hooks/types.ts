@@ -35,6 +35,13 @@ export interface AgentCall {
   observeOnly?: boolean;
 }
 
+/** The shell an agent's command is for: the one it names (a `PowerShell` tool, a `shell` field), else undefined. */
+export function namedShell(call: AgentCall): string | undefined {
+  if (call.tool.toLowerCase() === 'powershell') return 'powershell';
+  const s = call.input?.shell;
+  return typeof s === 'string' && s ? s : undefined;
+}
+
 export function isAgent(s: string | undefined): s is Agent {
   return !!s && (AGENTS as readonly string[]).includes(s);
 }

@@ -7,7 +7,6 @@
  * file and line it came from.
  */
 import { posix } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { DYN, type SimpleCommand, type Word } from './model';
 import { parseFile, resolvePath, type WalkContext } from './extract';
 import { codeToShell, type CodeLang } from './code';
@@ -566,7 +565,8 @@ export function followTaskfile(c: SimpleCommand, ctx: WalkContext): boolean {
   }
   let doc: { tasks?: Record<string, unknown>; vars?: Record<string, unknown> };
   try {
-    doc = (parseYaml(content.text) ?? {}) as typeof doc;
+    // Loaded on first use: most lines never read a Taskfile, and the parser is large.
+    doc = (((require('yaml') as typeof import('yaml')).parse(content.text) as unknown) ?? {}) as typeof doc;
   } catch {
     ctx.out.unanalysable.push({ reason: `${shortPath(content.path, ctx)} is not valid YAML, so its tasks cannot be checked`, text: c.raw.slice(0, 200) });
     return true;
