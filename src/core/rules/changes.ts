@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { Category, RuleHit, TargetRef } from '../types';
 import { DYN, type SimpleCommand, type Word } from '../shell/model';
 import { optValue, positionals, type Rule, type RuleContext } from './util';
+import { analyseGraphqlBody } from '../lang/graphql';
 
 function change(id: string, category: Category, reason: string, refs: TargetRef[], targets: string[] = []): RuleHit {
   const h: RuleHit = { id, category, risk: 'low', reason, change: true, refs };
@@ -643,12 +644,15 @@ const curl: Rule = (c) => {
   const hasBody = vs.some((v) => /^(?:-d|--data(?:-raw|-binary|-urlencode)?|-F|--form|--json|-T|--upload-file)(?:=|$)/.test(v) || /^-d./.test(v));
   const writes = /^(?:POST|PUT|PATCH|DELETE)$/.test(method) || (!method && hasBody);
   if (!writes) return;
+  if ((!method || method === 'POST') && onlyGraphqlReads(c)) return;
   const refs: TargetRef[] = [];
   const urls = [...c.args.filter((w) => /^https?:\/\//i.test(w.value)), ...positionals(c.args, CURL_VALUE).filter((w) => /^(?:localhost|[\w-]+(?:\.[\w-]+)+|\[[\da-f:]+\])(?::\d+)?(?:\/|$)/i.test(w.value))];
   for (const w of urls) {
     const host = /^(?:https?:\/\/)?([^/?#]+)/i.exec(w.value)?.[1];
     if (host && !host.includes(DYN) && !refs.some((r) => r.value === host)) refs.push({ tool: c.name, kind: 'http-host', value: host, via: 'URL' });
   }
+  // A server on this machine (a dev server) is development wherever the workspace is.
+  if (refs.length && refs.every((r) => LOOPBACK.test(r.value ?? ''))) return;
   for (const w of c.args) {
     const tokenVar = /(?:authorization|x-api-key|api-key|token)[^$]*\$\{?([A-Za-z_]\w*)/i.exec(w.raw)?.[1];
     if (tokenVar) refs.push({ tool: c.name, kind: 'token', value: tokenVar, via: `token $${tokenVar}` });
@@ -657,6 +661,27 @@ const curl: Rule = (c) => {
   }
   return change('change.http.write', 'http-api', `${c.name} ${method || 'POST'} writes to ${refs.find((r) => r.kind === 'http-host')?.value ?? 'a remote API'}`, refs);
 };
+
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)(?::\d+)?$/i;
+
+/** A POST whose every body is written out and is a GraphQL query (no mutation, nothing unreadable): a read. */
+function onlyGraphqlReads(c: SimpleCommand): boolean {
+  const bodies: string[] = [];
+  const a = c.args;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i].value;
+    let m: RegExpExecArray | null;
+    if (/^(?:-d|--data|--data-raw|--data-binary|--json)$/.test(v)) bodies.push(a[++i]?.value ?? DYN);
+    else if ((m = /^(?:--data|--data-raw|--data-binary|--json)=(.*)$/s.exec(v)) || (m = /^-d(.+)$/s.exec(v))) bodies.push(m[1]);
+    else if (/^(?:-F|--form|-T|--upload-file|--data-urlencode|-K|--config)(?:=|$)/.test(v)) return false;
+  }
+  if (!bodies.length) return false;
+  return bodies.every((b) => {
+    if (b.includes(DYN) || b.startsWith('@')) return false;
+    const g = analyseGraphqlBody(b);
+    return !!g && !g.mutation && !g.unknown && g.findings.length === 0;
+  });
+}
 
 const httpie: Rule = (c) => {
   const vs = words(c).filter((v) => !v.startsWith('-'));

@@ -90,7 +90,6 @@ test('look-alikes stay allowed: GETs, queries, local hosts', async () => {
     'curl -sSfL https://example.com/install.sh -o install.sh',
     'curl -X GET https://api.example.com/x',
     `curl https://backboard.railway.app/graphql/v2 -d '{"query":"query { me { id } }"}'`,
-    `curl https://api.example.com/graphql --json '{"query":"mutation { createUser(name: \\"a\\") { id } }"}'`,
     'curl -X DELETE http://localhost:8080/x',
     'curl -X "$METHOD" http://127.0.0.1:3000/x',
     'wget https://example.com/file.tgz',
@@ -99,4 +98,10 @@ test('look-alikes stay allowed: GETs, queries, local hosts', async () => {
     const v = await check(cmd);
     assert.equal(v.decision, 'allow', `${cmd}: ${v.reason}`);
   }
+  // A mutation that destroys nothing is a state change: run in development, asked in production
+  // only as a change to it (no destructive finding).
+  const create = `curl https://api.example.com/graphql --json '{"query":"mutation { createUser(name: \\"a\\") { id } }"}'`;
+  assert.equal((await check(create, 'development')).decision, 'allow');
+  const prod = await check(create);
+  assert.deepEqual([prod.decision, prod.rules], ['ask', ['change.http.write']]);
 });

@@ -153,7 +153,7 @@ test('engine: look-alikes stay allowed', async () => {
   for (const [cmd, env] of [
     ['psql -c "SELECT * FROM users"', 'production'],
     ['psql -c "DELETE FROM users WHERE id = 7"', 'development'],
-    ["psql -f seed.sql", 'production'],
+    ["psql -f seed.sql", 'development'],
     ['psql -c "\\dt"', 'production'],
     ["psql -c '\\! ls'", 'production'],
     ['mysql -e "SELECT 1"', 'production'],
@@ -165,4 +165,7 @@ test('engine: look-alikes stay allowed', async () => {
     const v = await check(cmd, env);
     assert.equal(v.decision, 'allow', `${cmd} in ${env}: ${v.reason}`);
   }
+  // Seeding production writes to it: asked as a state change, not as a destructive statement.
+  const seed = await check('psql -f seed.sql', 'production');
+  assert.deepEqual([seed.decision, seed.rules], ['ask', ['change.db.write']]);
 });
