@@ -71,7 +71,9 @@ export function unwrapCommand(input: SimpleCommand, ctx: WalkContext): void {
       unwrapShell(c, ctx, name);
       return;
     }
-    if ((name === 'npm' || name === 'pnpm' || name === 'yarn' || name === 'bun') && followPackageScripts(c, ctx, name)) {
+    // `bun -e CODE` / `bun x.ts` run code (the interpreter below), not a package script.
+    const bunCode = name === 'bun' && (c.args.some((a) => /^(?:-e|--eval|-p|--print)$/.test(a.value)) || /\.[cm]?[jt]sx?$/.test(c.args[0]?.value ?? ''));
+    if ((name === 'npm' || name === 'pnpm' || name === 'yarn' || (name === 'bun' && !bunCode)) && followPackageScripts(c, ctx, name)) {
       emit(c, ctx);
       return;
     }
