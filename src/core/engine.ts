@@ -18,6 +18,7 @@ import { loadBashParser, type BashParser } from './shell/treesitter';
 import { BudgetExceeded, newContext, parseScript } from './shell/extract';
 import { DYN, type ParsedLine, type SimpleCommand } from './shell/model';
 import { runRules } from './rules/index';
+import { assignedHits } from './rules/guard';
 
 export interface EngineOptions {
   /** Folder holding tree-sitter.wasm and tree-sitter-bash.wasm (default: next to the bundle, then node_modules). */
@@ -30,6 +31,8 @@ export interface EngineOptions {
   timeBudgetMs?: number;
   /** Reads a file named by the command (`curl -d @body.json`, `psql -f x.sql`); undefined when unreadable. */
   readFile?: (path: string) => string | undefined;
+  /** The policy's protected variables (read at every check, so a reloaded policy applies). */
+  protectedVariables?: () => readonly string[];
 }
 
 export interface ExplainedCommand {
@@ -94,7 +97,7 @@ class DecisionEngine implements Engine {
     const started = performance.now();
     const command = req.command ?? '';
     const home = req.home ?? req.env?.HOME;
-    const ruleCtx = { cwd: req.cwd, workspaceRoot: req.workspaceRoot ?? req.cwd, home, env: req.env, readFile: this.opts.readFile };
+    const ruleCtx = { cwd: req.cwd, workspaceRoot: req.workspaceRoot ?? req.cwd, home, env: req.env, readFile: this.opts.readFile, protectedVariables: this.opts.protectedVariables?.() };
     let parsed: ParsedLine = { commands: [], unanalysable: [] };
     const hits: RuleHit[] = [];
     const perCommand: string[][] = [];
@@ -118,6 +121,7 @@ class DecisionEngine implements Engine {
         parsed.unanalysable.push({ reason: `checking it took longer than the ${this.budget} ms budget`, text: command.slice(0, 200) });
       }
     }
+    if (parsed.assigned?.length) hits.push(...assignedHits(parsed.assigned, ruleCtx));
     for (const u of parsed.unanalysable) {
       hits.push({ id: 'shell.unanalysable', category: 'unanalysable', risk: 'high', reason: `TwoKey cannot check what this runs because ${u.reason}` });
     }

@@ -50,7 +50,7 @@ export async function createWorkspaceEngine(o: WorkspaceEngineOptions): Promise<
   const resolver = createEnvironmentResolver({ policy: loaded.policy, homeDir: o.homeDir, hostEnv: o.hostEnv });
   let overrides = makePolicyOverrides(loaded.policy);
   const viaPolicy: PolicyOverrides = (hits, req, env) => overrides(hits, req, env);
-  const engine = await createEngine({ wasmDir: o.wasmDir, readFile: o.readFile, resolveEnvironment: resolver, overrides: viaPolicy });
+  const engine = await createEngine({ wasmDir: o.wasmDir, readFile: o.readFile, resolveEnvironment: resolver, overrides: viaPolicy, protectedVariables: () => loaded.policy.protectedVariables });
   return {
     engine,
     resolver,

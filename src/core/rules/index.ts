@@ -7,6 +7,7 @@ import { filesystemRules } from './filesystem';
 import { gitRules } from './git';
 import { httpRules } from './http';
 import { infraRules } from './infra';
+import { guardRule } from './guard';
 import { localRule } from './local';
 import { paasRules } from './paas';
 import type { Rule, RuleContext } from './util';
@@ -42,5 +43,6 @@ export function runRules(cmd: SimpleCommand, ctx: RuleContext): RuleHit[] {
   const rules = byName.get(name);
   if (rules) for (const r of rules) push(r(cmd, ctx));
   push(localRule(cmd, ctx));
+  push(guardRule(cmd, ctx));
   return out;
 }

@@ -9,6 +9,8 @@ export interface RuleContext {
   home?: string;
   env?: Record<string, string | undefined>;
   readFile?: (path: string) => string | undefined;
+  /** The policy's protected variable names (globs); the defaults when absent. */
+  protectedVariables?: readonly string[];
 }
 
 export type Rule = (cmd: SimpleCommand, ctx: RuleContext) => RuleHit[] | RuleHit | undefined | void;

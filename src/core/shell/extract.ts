@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import type { BashParser, SyntaxNode } from './treesitter';
 import { DYN, type ParsedLine, type Redirect, type SimpleCommand, type Stdin, type Word } from './model';
 import { unwrapCommand } from './unwrap';
+import { GATE_BUILTINS, GATE_FUNCTION } from '../rules/guard';
 
 export class BudgetExceeded extends Error {}
 
@@ -119,11 +120,15 @@ function walk(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, extraRedirects?
       walkRedirected(node, ctx, stdin);
       return;
     case 'variable_assignment': {
-      const name = node.childForFieldName('name')?.text ?? '';
-      if (name.startsWith('__twokey')) {
-        ctx.out.unanalysable.push({ reason: `it changes ${name}, the TwoKey shell gate's own state`, text: node.text.slice(0, 200) });
-      }
-      assign(node, ctx);
+      // Judged against the protected variables (the gate's own among them) after the walk.
+      const a = assign(node, ctx);
+      if (a) (ctx.out.assigned ??= []).push({ ...a, raw: node.text });
+      return;
+    }
+    case 'for_statement': {
+      const v = node.childForFieldName('variable');
+      if (v) (ctx.out.assigned ??= []).push({ name: v.text, value: DYN });
+      for (const child of node.namedChildren) if (child && child !== v && child.id !== v?.id) walk(child, ctx);
       return;
     }
     case 'declaration_command':
@@ -138,7 +143,7 @@ function walk(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, extraRedirects?
     case 'function_definition': {
       // Redefining the gate's own functions (or VS Code's, which it calls) switches it off.
       const name = node.childForFieldName('name')?.text ?? '';
-      if (/^(?:__twokey|__vsc_|TRAPDEBUG$|preexec$)/.test(name)) {
+      if (GATE_FUNCTION.test(name) || GATE_BUILTINS.has(name)) {
         ctx.out.unanalysable.push({ reason: `it redefines ${name}, a function the TwoKey shell gate relies on`, text: node.text.slice(0, 200) });
       }
       for (const child of node.namedChildren) if (child) walk(child, ctx);
@@ -291,7 +296,10 @@ function walkCommand(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, redirect
   }
   if (!name) {
     // Only assignments: `FOO=bar` with a prefix list.
-    for (const [k, v] of Object.entries(assignments)) ctx.vars.set(k, v);
+    for (const [k, v] of Object.entries(assignments)) {
+      ctx.vars.set(k, v);
+      (ctx.out.assigned ??= []).push({ name: k, value: v });
+    }
     return;
   }
   const cmd: SimpleCommand = {

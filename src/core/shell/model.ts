@@ -46,6 +46,8 @@ export interface SimpleCommand {
   dynamicArgs?: boolean;
   /** Working directory the command runs in, when a `cd` earlier on the line changed it. */
   cwd?: string;
+  /** Variables a wrapper removes from its environment (`env -u NAME`); `*` for all (`env -i`, `exec -c`). */
+  cleared?: string[];
 }
 
 export interface Unanalysable {
@@ -56,6 +58,8 @@ export interface Unanalysable {
 export interface ParsedLine {
   commands: SimpleCommand[];
   unanalysable: Unanalysable[];
+  /** Variables set with no command (`X=1`, `for X in …`), judged against the protected names. */
+  assigned?: Array<{ name: string; value: string; raw?: string }>;
 }
 
 export function isDynamic(w: Word | string): boolean {
