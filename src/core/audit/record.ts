@@ -9,7 +9,7 @@ import { canonicalJson } from '../json';
 
 export { canonicalJson };
 
-export type AuditDecision = 'allowed' | 'denied' | 'timed-out' | 'observed';
+export type AuditDecision = 'allowed' | 'denied' | 'timed-out' | 'observed' | 'tamper';
 export type DecidedBy = 'policy' | 'human' | 'timeout';
 
 export interface AuditRecord {
@@ -77,7 +77,7 @@ export function computeHash(rec: Omit<AuditRecord, 'hash'> | Record<string, unkn
 const SOURCES = new Set(['terminal', 'task', 'shim', 'cursor', 'claude-code', 'copilot', 'file-watch', 'cli', 'editor']);
 const ENVIRONMENTS = new Set(['production', 'staging', 'development', 'unknown']);
 const RISKS = new Set(['none', 'low', 'high', 'critical']);
-const DECISIONS = new Set(['allowed', 'denied', 'timed-out', 'observed']);
+const DECISIONS = new Set(['allowed', 'denied', 'timed-out', 'observed', 'tamper']);
 const DECIDERS = new Set(['policy', 'human', 'timeout']);
 
 function str(v: unknown, fallback = ''): string {

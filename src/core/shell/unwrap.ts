@@ -7,7 +7,7 @@ import { DYN, type SimpleCommand, type Stdin, type Word } from './model';
 import { emit, parseNested, type WalkContext } from './extract';
 import { codeToShell, type CodeLang } from './code';
 
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox', 'rbash', 'yash']);
+export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox', 'rbash', 'yash']);
 
 /** Options that take a value, per wrapper (short and long forms). */
 const VALUE_OPTS: Record<string, Set<string>> = {
@@ -36,14 +36,14 @@ const VALUE_OPTS: Record<string, Set<string>> = {
   dotenv: new Set(['-e', '-v', '-p', '-c']),
 };
 
-const INTERPRETERS: Record<string, CodeLang> = {
+export const INTERPRETERS: Record<string, CodeLang> = {
   python: 'python', python2: 'python', python3: 'python', pypy: 'python', pypy3: 'python', ipython: 'python',
   node: 'js', nodejs: 'js', bun: 'js', deno: 'js', tsx: 'js', 'ts-node': 'js',
   perl: 'perl', ruby: 'ruby', php: 'php',
 };
 
 /** JS package runners and task runners that run a named tool: `npx prisma …`. */
-const RUNNERS = new Set(['npx', 'pnpx', 'bunx', 'yarn', 'pnpm', 'npm', 'bun', 'bundle', 'poetry', 'uv', 'uvx', 'pipenv', 'pdm', 'hatch', 'rye', 'pipx', 'dotenv', 'cross-env', 'doppler', 'op', 'infisical', 'aws-vault', 'direnv', 'nix-shell', 'devbox', 'mise', 'asdf', 'rtx', 'with-contenv', 'envchain', 'sops', 'chamber']);
+export const RUNNERS = new Set(['npx', 'pnpx', 'bunx', 'yarn', 'pnpm', 'npm', 'bun', 'bundle', 'poetry', 'uv', 'uvx', 'pipenv', 'pdm', 'hatch', 'rye', 'pipx', 'dotenv', 'cross-env', 'doppler', 'op', 'infisical', 'aws-vault', 'direnv', 'nix-shell', 'devbox', 'mise', 'asdf', 'rtx', 'with-contenv', 'envchain', 'sops', 'chamber']);
 
 function basename(name: string): string {
   let n = name.startsWith('\\') ? name.slice(1) : name;
