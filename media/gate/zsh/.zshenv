@@ -40,14 +40,6 @@ __twokey_helper() {
     --token "$__twokey_token" --source "$1" --shell-pid $$ --cwd "$PWD" "${@[3,-1]}" -- "$2"
 }
 
-# A refusal in a non-interactive zsh ends it; an EXIT trap of the script's own must not run
-# anything on the way out.
-__twokey_refuse_exit() {
-  builtin trap - EXIT
-  builtin unfunction TRAPEXIT 2>/dev/null
-  builtin exit 126
-}
-
 # Loaded once per shell: a read-only value cannot come from the environment, a plain one can.
 if [[ ${(t)__twokey_node} != *readonly* && -r $__twokey_zdir/../gate.conf.sh ]] && builtin source "$__twokey_zdir/../gate.conf.sh" && [[ -n ${__twokey_node-} ]]; then
   typeset -gr __twokey_token="$RANDOM$RANDOM$RANDOM$RANDOM$$"
@@ -85,7 +77,9 @@ if [[ ${(t)__twokey_node} != *readonly* && -r $__twokey_zdir/../gate.conf.sh ]] 
           return 0 ;;
       esac
     fi
-    trap '__twokey_debug "$ZSH_DEBUG_CMD" || __twokey_refuse_exit' DEBUG
+    # On refusal the script's own EXIT trap is dropped first (here, at the script's level: inside
+    # a function `trap - EXIT` would only touch that function's).
+    trap '__twokey_debug "$ZSH_DEBUG_CMD" || { builtin trap - EXIT; builtin unfunction TRAPEXIT 2>/dev/null; builtin exit 126; }' DEBUG
   }
   __twokey_arm_debug zshenv
 fi
