@@ -10,6 +10,7 @@ import { ruleNames } from './index';
 import { GATE_VARIABLES } from './guard';
 import { INTERPRETERS, RUNNERS, SHELLS } from '../shell/unwrap';
 import { DEFAULT_POLICY } from '../policy/defaults';
+import { DEVICE } from './filesystem';
 
 /** Wrappers and commands that run other commands or change the shell (unwrap.ts and friends). */
 const WRAPPERS = [
@@ -45,7 +46,13 @@ export function prefilterNames(protectedVariables: readonly string[] = DEFAULT_P
     // friends only matter to `sh -i`, which is asked about anyway.
     .map((v) => (v === 'ENV' ? 'ENV=' : v))
     .filter((v) => v.length >= 2);
+  // Disk devices a redirect can write over (`> /dev/sda`), from the filesystem rules' own pattern.
+  const devices = (/\(\?:(.*)\)/.exec(DEVICE.source)?.[1] ?? '').split('|').map((p) => '/dev/' + p.replace(/\\/g, ''));
   return sortedUnique([
+    ...devices,
+    // Agent launchers that switch approvals off (the agent rules' flags).
+    '--dangerously', '--yolo', '--trust-all-tools', '--allow-all', 'approval', 'bypassPermissions', 'danger-full-access', '--auto-approve', '--no-confirm',
+    '--force-approve', '--always-approve', '--yes-always',
     '.env', '.twokey', 'hooks.json', '.claude', '.cursor', '.github/hooks', '.aws', '.kube', '.ssh', '.local/state/twokey',
     '__vsc_', 'TRAP', 'extdebug', 'debug_before_cmd', 'DEBUG_BEFORE_CMD', 'debugbeforecmd', 'functrace', '()', 'function ',
     ...vars,
