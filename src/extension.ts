@@ -166,12 +166,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   onPending = (n) => env.setPending(n);
   // Observation and tasks: what ran with no decision (a shell without a gate, a process task).
   {
-    const { RecentDecisions } = await import('./core/recent');
+    const { RecentDecisions, normalizeCommand, RECENT_WINDOW_MS } = await import('./core/recent');
     const { registerObservation } = await import('./intercept/observe');
     const { registerTaskChecks } = await import('./intercept/tasks');
     const recent = new RecentDecisions();
-    decisions.onDecided = (command) => recent.note(command);
-    const watchDeps = { engine: { check: (r: Parameters<Engine['check']>[0]) => engine.check(r) }, audit, log, workspaceRoot: root, recentDecision: (c: string) => recent.has(c) };
+    // Lines refused lately (and not allowed since): observation reports one that runs anyway.
+    const deniedAt = new Map<string, number>();
+    decisions.onDecided = (command, decision) => {
+      recent.note(command);
+      if (decision === 'deny') deniedAt.set(normalizeCommand(command), Date.now());
+      else deniedAt.delete(normalizeCommand(command));
+    };
+    const recentDenial = (c: string) => Date.now() - (deniedAt.get(normalizeCommand(c)) ?? 0) < RECENT_WINDOW_MS;
+    const watchDeps = { engine: { check: (r: Parameters<Engine['check']>[0]) => engine.check(r) }, audit, log, workspaceRoot: root, recentDecision: (c: string) => recent.has(c), recentDenial };
     registerObservation(context, { ...watchDeps, settleMs: (settings.decisionTimeoutSeconds + 5) * 1000 });
     registerTaskChecks(context, { ...watchDeps, paused: () => !!protection.paused() });
   }
