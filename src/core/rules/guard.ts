@@ -166,6 +166,8 @@ export function variablesWritten(c: SimpleCommand): Array<{ name: string; value?
     case 'unsetenv':
     case 'vared': {
       if (c.name === 'unset' && c.args.some((a) => /^-[a-z]*f/.test(a.value))) break;
+      // `declare -p`, `declare -F`, `typeset -f`, `export -p`: they print, or name functions.
+      if (c.name !== 'unset' && c.args.some((a) => /^-[a-zA-Z]*[pfF]/.test(a.value))) break;
       // `declare -n ref=NAME`: a reference is a way to write NAME later.
       const nameref = (c.name === 'declare' || c.name === 'typeset' || c.name === 'local') && c.args.some((a) => /^-[a-zA-Z]*n/.test(a.value));
       for (const w of operands(c, '')) {
