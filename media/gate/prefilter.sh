@@ -37,8 +37,9 @@ ZDOTDIR
 # @tables-end
 __twokey_nl='
 '
-__twokey_names_re=''
-__twokey_rest=$__twokey_names
+__twokey_rest=
+# The fallback tables have no escaped form: build it (the baked tables carry their own).
+[ -n "${__twokey_names_re-}" ] || __twokey_rest=$__twokey_names
 while [ -n "$__twokey_rest" ]; do
   __twokey_n=${__twokey_rest%%"$__twokey_nl"*}
   # ERE-escaped, for the full expression below.

@@ -27,7 +27,7 @@ if [[ ${(t)__twokey_node} == *readonly* && -o interactive && ${(t)__twokey_insta
     [[ -o debug_before_cmd ]] || { builtin setopt debug_before_cmd; __tk_opt='debug_before_cmd was switched off'; }
     builtin emulate -L zsh
     [[ ${functions[__twokey_integrity]-} == "${__twokey_bodies[__twokey_integrity]}" ]] || functions[__twokey_integrity]=${__twokey_bodies[__twokey_integrity]}
-    __twokey_integrity "$__tk_opt"
+    __twokey_integrity "$__tk_opt" quick
     __twokey_check "${3:-$1}" && return 0
     # TRAPDEBUG (below) abandons the line at its first command.
     __twokey_armed=1
@@ -69,7 +69,9 @@ if [[ ${(t)__twokey_node} == *readonly* && -o interactive && ${(t)__twokey_insta
     local __tk_what="${1:+$1; }" __tk_f
     [[ ${preexec_functions[1]-} == __twokey_preexec ]] || __tk_what+='the preexec hook was removed or moved; '
     (( ${precmd_functions[(Ie)__twokey_precmd]} )) || __tk_what+='the precmd hook was removed; '
-    for __tk_f in ${(k)__twokey_bodies}; do
+    # The functions' text (costly to produce) once per line, from the precmd hook; before a
+    # line only the hooks and the option (with the hooks gone, the debug trap does the rest).
+    [[ $2 == quick ]] || for __tk_f in ${(k)__twokey_bodies}; do
       [[ ${functions[$__tk_f]-} == "${__twokey_bodies[$__tk_f]}" ]] && continue
       __tk_what+="the function $__tk_f was changed; "
       # A TRAP function is a trap only when defined as a function, not through $functions.

@@ -68,5 +68,7 @@ export function prefilterTables(protectedVariables?: readonly string[]): string 
     // For `case`: plain words, `|`-separated, so that "|$word|" finds one.
     `__twokey_plain='|${prefilterWords().filter((w) => /^[a-z0-9_-]+$/.test(w)).join('|')}|'`,
     `__twokey_names='${names.join('\n')}'`,
+    // The same names ERE-escaped, for the full expression (so no shell loop at start-up).
+    `__twokey_names_re='${names.map((n) => '|' + n.replace(/[.()[\]{}|^$*+?\\]/g, '\\$&')).join('')}'`,
   ].join('\n');
 }
