@@ -64,7 +64,7 @@ if [[ $- != *i* && ${__twokey_env_installed@a} != *r* && -r "${BASH_SOURCE[0]%/*
   # Inherited by subshells forked before the first trap call, e.g. a script that starts
   # with `( rm -rf x )`. (functrace, unlike extdebug, is safe in a startup file; set before
   # the trap, or the trap's first call would come from this file.)
-  readonly -f __twokey_env_check __twokey_env_refuse __twokey_env_trap __twokey_risky 2>/dev/null
+  readonly -f __twokey_env_check __twokey_env_refuse __twokey_env_trap __twokey_risky __twokey_maybe_named 2>/dev/null
   set -o functrace
   trap '__twokey_env_trap "$BASH_COMMAND"' DEBUG
 fi

@@ -162,7 +162,7 @@ if [[ ${__twokey_installed@a} != *r* && $- == *i* && -r "${BASH_SOURCE[0]%/*}/ga
   fi
   readonly __twokey_vsc
   # The gate's functions cannot be redefined or unset for the rest of this shell.
-  readonly -f __twokey_trap __twokey_check_line __twokey_status __twokey_risky __twokey_helper __twokey_refuse \
+  readonly -f __twokey_trap __twokey_check_line __twokey_status __twokey_risky __twokey_maybe_named __twokey_helper __twokey_refuse \
     __twokey_report_tamper __twokey_integrity 2>/dev/null
   builtin trap '__twokey_trap "$_"' DEBUG
   # extdebug lets the trap skip a command; set here, at the first prompt, not in a startup file.

@@ -34,6 +34,7 @@ PROMPT_COMMAND
 BASH_ENV
 ZDOTDIR
 ()'
+__twokey_maybe_named() { return 0; }
 # @tables-end
 __twokey_nl='
 '
@@ -61,7 +62,8 @@ __twokey_risky() {
     *[\;\&\|\(\)\{\}\!\$\`\<\>=\\\"\'~]* | *"$__twokey_nl"*) ;;
     *)
       # A protected or guard name anywhere in the line.
-      __twokey_rest=$__twokey_names
+      __twokey_rest=
+      __twokey_maybe_named "$1" && __twokey_rest=$__twokey_names
       while [ -n "$__twokey_rest" ]; do
         case $1 in *"${__twokey_rest%%"$__twokey_nl"*}"*) return 0 ;; esac
         case $__twokey_rest in *"$__twokey_nl"*) __twokey_rest=${__twokey_rest#*"$__twokey_nl"} ;; *) __twokey_rest='' ;; esac

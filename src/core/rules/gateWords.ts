@@ -68,6 +68,9 @@ export function prefilterTables(protectedVariables?: readonly string[]): string 
     // For `case`: plain words, `|`-separated, so that "|$word|" finds one.
     `__twokey_plain='|${prefilterWords().filter((w) => /^[a-z0-9_-]+$/.test(w)).join('|')}|'`,
     `__twokey_names='${names.join('\n')}'`,
+    // Whether a line may hold one of the names at all: one `case`, so that most harmless lines
+    // skip the loop over the names.
+    `__twokey_maybe_named() { case $1 in *[[:upper:]_./]* | *--*${[...new Set(names.filter((n) => !/[A-Z_./]/.test(n) && !n.startsWith('--')))].map((n) => ` | *'${n}'*`).join('')}) return 0 ;; esac; return 1; }`,
     // The same names ERE-escaped, for the full expression (so no shell loop at start-up).
     `__twokey_names_re='${names.map((n) => '|' + n.replace(/[.()[\]{}|^$*+?\\]/g, '\\$&')).join('')}'`,
   ].join('\n');
