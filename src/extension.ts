@@ -15,7 +15,8 @@ import { Protection } from './core/protection';
 import type { EnvironmentResolution } from './core/types';
 import { Logger } from './logger';
 import { Broker } from './intercept/broker';
-import { socketPathFor, writeRegistration } from './intercept/protocol';
+import { ensurePrivateDir, socketPathFor, writeRegistration } from './intercept/protocol';
+import { TamperWatch } from './intercept/tamper';
 import { gateHandler, installGateEnvironment } from './intercept/terminalGate';
 import { TerminalCoverage } from './intercept/terminalCoverage';
 import { commandWords } from './core/grants';
@@ -119,19 +120,34 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   );
 
   const socketPath = socketPathFor(stateDir);
-  const secret = loadSecret(stateDir);
+  // A new secret at every start; the gates read it from this file at every request.
+  const gateDir = path.join(stateDir, 'gate');
+  const { secret, keyFile } = newSecret(gateDir);
   const classifyHookCall = createCallClassifier(ws, { home: os.homedir(), workspaceRoot: root, env: process.env, platform: process.platform });
-  const broker = new Broker(socketPath, secret, gateHandler(decisions, root, classifyHookCall, (command, cwd) => commandWords(engine, { command, cwd, env: process.env, home: os.homedir(), source: 'terminal' })), log);
+  let refreshBadge = () => {};
+  const tamper = new TamperWatch({ audit: () => audit, log, onChange: () => refreshBadge(), warn: (m) => void vscode.window.showWarningMessage(m) });
+  const broker = new Broker(
+    socketPath,
+    secret,
+    gateHandler(decisions, root, classifyHookCall, (command, cwd) => commandWords(engine, { command, cwd, env: process.env, home: os.homedir(), source: 'terminal' }), {
+      tamper,
+      check: (r) => engine.check({ ...r, home: os.homedir() }),
+    }),
+    log,
+  );
+  context.subscriptions.push(
+    vscode.window.onDidCloseTerminal((t) =>
+      void Promise.resolve(t.processId).then((pid) => {
+        if (!pid) return;
+        tamper.forget(pid);
+        broker.forgetShell(pid);
+      }),
+    ),
+  );
   registerAgentHooks(context, {
     workspaceRoot: root,
     log,
-    onDoctor: () => {
-      try {
-        refreshBadge();
-      } catch {
-        /* the badge is not up yet: it reads the finding when it is */
-      }
-    },
+    onDoctor: () => refreshBadge(),
   });
   await broker.start();
   context.subscriptions.push(broker);
@@ -147,12 +163,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
     if (settings.gateEnabled) {
       installGateEnvironment(context.environmentVariableCollection, {
         socketPath,
-        secret,
-        gateScript: context.asAbsolutePath(path.join('media', 'gate', 'bash-gate.sh')),
+        keyFile,
         gateHelper: context.asAbsolutePath(path.join('dist', 'gate.js')),
         deadlineSeconds: settings.decisionTimeoutSeconds,
-        zshDir: context.asAbsolutePath(path.join('media', 'gate', 'zsh')),
-        bashEnvScript: context.asAbsolutePath(path.join('media', 'gate', 'bash-env.sh')),
+        mediaGate: context.asAbsolutePath(path.join('media', 'gate')),
+        gateDir,
+        protectedVariables: ws.policy().policy.protectedVariables,
         shims: { dir: path.join(stateDir, 'shims'), names: settings.shims },
       });
     } else {
@@ -162,13 +178,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   applyGates();
 
   // Which terminals are really gated, read from their shell processes (not assumed).
-  let refreshBadge = () => {};
   const coverage = new TerminalCoverage(() => socketPath, () => settings.gateEnabled, () => refreshBadge());
   context.subscriptions.push(coverage);
   const surfaces = (): Surface[] => [
     { name: 'Terminal gates (bash, zsh)', state: settings.gateEnabled ? 'on' : 'off', detail: settings.gateEnabled ? undefined : 'twokey.gate.enabled is off' },
     { name: 'Broker', state: 'on', detail: socketPath },
     ...coverage.ungated().map((u) => ({ name: `Terminal '${u.name}' has no gate`, state: 'degraded' as const, detail: u.coverage.reason })),
+    ...tamper.compromised().map((c) => ({ name: `Terminal '${c.terminal ?? `shell ${c.shellPid}`}' was tampered with`, state: 'compromised' as const, detail: c.what.join('; ') })),
     ...agentHookSurfaces(workspace),
     ...(elevation ? [{ name: 'Elevated terminal', state: 'degraded' as const, detail: elevation }] : []),
   ];
@@ -179,12 +195,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   onPending = (n) => env.setPending(n);
   // Observation and tasks: what ran with no decision (a shell without a gate, a process task).
   {
-    const { RecentDecisions } = await import('./core/recent');
+    const { RecentDecisions, normalizeCommand, RECENT_WINDOW_MS } = await import('./core/recent');
     const { registerObservation } = await import('./intercept/observe');
     const { registerTaskChecks } = await import('./intercept/tasks');
     const recent = new RecentDecisions();
-    decisions.onDecided = (command) => recent.note(command);
-    const watchDeps = { engine: { check: (r: Parameters<Engine['check']>[0]) => engine.check(r) }, audit, log, workspaceRoot: root, recentDecision: (c: string) => recent.has(c) };
+    // Lines refused lately (and not allowed since): observation reports one that runs anyway.
+    const deniedAt = new Map<string, number>();
+    decisions.onDecided = (command, decision) => {
+      recent.note(command);
+      if (decision === 'deny') deniedAt.set(normalizeCommand(command), Date.now());
+      else deniedAt.delete(normalizeCommand(command));
+    };
+    const recentDenial = (c: string) => Date.now() - (deniedAt.get(normalizeCommand(c)) ?? 0) < RECENT_WINDOW_MS;
+    const watchDeps = { engine: { check: (r: Parameters<Engine['check']>[0]) => engine.check(r) }, audit, log, workspaceRoot: root, recentDecision: (c: string) => recent.has(c), recentDenial };
     registerObservation(context, { ...watchDeps, settleMs: (settings.decisionTimeoutSeconds + 5) * 1000 });
     registerTaskChecks(context, { ...watchDeps, paused: () => !!protection.paused() });
   }
@@ -384,18 +407,19 @@ async function pauseProtection(protection: Protection, audit: AuditLog | undefin
   });
 }
 
-/** A per-window secret that stays the same across reloads, kept 0600 in the window's storage. */
-function loadSecret(stateDir: string): string {
-  const file = path.join(stateDir, 'gate-secret');
-  try {
-    const s = fs.readFileSync(file, 'utf8').trim();
-    if (s.length >= 32) return s;
-  } catch {
-    /* first run */
-  }
-  const s = crypto.randomBytes(32).toString('hex');
-  fs.writeFileSync(file, s, { mode: 0o600 });
-  return s;
+/**
+ * A new per-window secret at every start, kept 0600 in the window's private gate folder:
+ * terminals revived after a reload read the new one from the same file.
+ */
+function newSecret(gateDir: string): { secret: string; keyFile: string } {
+  ensurePrivateDir(gateDir);
+  const keyFile = path.join(gateDir, 'key');
+  const secret = crypto.randomBytes(32).toString('hex');
+  const tmp = `${keyFile}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, secret, { mode: 0o600 });
+  fs.renameSync(tmp, keyFile);
+  fs.rmSync(path.join(path.dirname(gateDir), 'gate-secret'), { force: true });
+  return { secret, keyFile };
 }
 
 export function deactivate(): void {

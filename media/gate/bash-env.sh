@@ -14,15 +14,23 @@ if [[ -n "${TWOKEY_USER_BASH_ENV-}" && "${TWOKEY_USER_BASH_ENV}" != "${BASH_SOUR
   builtin source "$TWOKEY_USER_BASH_ENV"
 fi
 
-if [[ -n "${TWOKEY_GATE_JS-}" && $- != *i* && -z "${__twokey_env_installed-}" ]]; then
-  __twokey_env_installed=1
+if [[ $- != *i* && ${__twokey_env_installed@a} != *r* && -r "${BASH_SOURCE[0]%/*}/gate.conf.sh" ]]; then
+  # The helper, the Node binary, the socket and the key file, baked in by the extension.
+  builtin source "${BASH_SOURCE[0]%/*}/gate.conf.sh"
+  readonly __twokey_env_installed=1
   builtin source "${BASH_SOURCE[0]%/*}/prefilter.sh"
 
   __twokey_env_check() {
     # $1: command text. Returns 0 to run it. The helper must not read this file again.
     __twokey_risky "$1" || return 0
-    BASH_ENV= ELECTRON_RUN_AS_NODE=1 "${TWOKEY_NODE:-node}" "$TWOKEY_GATE_JS" --source "${TWOKEY_SOURCE:-task}" \
-      --shell-pid "$$" --cwd "$PWD" -- "$1"
+    BASH_ENV= ELECTRON_RUN_AS_NODE=1 "$__twokey_node" "$__twokey_js" --socket "$__twokey_sock" --key "$__twokey_key" \
+      --source "${TWOKEY_SOURCE:-task}" --shell-pid "$$" --cwd "$PWD" -- "$1"
+  }
+
+  # A refusal ends the shell; an EXIT trap of the script's own must not run anything on the way out.
+  __twokey_env_refuse() {
+    builtin trap - EXIT
+    builtin exit 126
   }
 
   __twokey_env_trap() {
@@ -32,7 +40,7 @@ if [[ -n "${TWOKEY_GATE_JS-}" && $- != *i* && -z "${__twokey_env_installed-}" ]]
       # `bash -c '<line>'` (shell tasks too): the whole line first, so that a refused line
       # runs nothing at all; once it is allowed, its own commands are not asked about again.
       if [[ -n "${BASH_EXECUTION_STRING-}" ]]; then
-        __twokey_env_check "$BASH_EXECUTION_STRING" || builtin exit 126
+        __twokey_env_check "$BASH_EXECUTION_STRING" || __twokey_env_refuse
         __twokey_env_outer=${BASH_EXECUTION_STRING//[[:space:]]/}
       else
         # A script. Installed tools' own scripts (pyenv, nvm, asdf and the like run bash at
@@ -51,11 +59,12 @@ if [[ -n "${TWOKEY_GATE_JS-}" && $- != *i* && -z "${__twokey_env_installed-}" ]]
     [[ "${FUNCNAME[1]-}" == __twokey_* ]] && return 0
     # ($BASH_COMMAND is re-spaced by bash: compare without white space.)
     [[ -n "${__twokey_env_outer-}" && "$__twokey_env_outer" == *"${1//[[:space:]]/}"* ]] && return 0
-    __twokey_env_check "$1" || builtin exit 126
+    __twokey_env_check "$1" || __twokey_env_refuse
   }
   # Inherited by subshells forked before the first trap call, e.g. a script that starts
   # with `( rm -rf x )`. (functrace, unlike extdebug, is safe in a startup file; set before
   # the trap, or the trap's first call would come from this file.)
+  readonly -f __twokey_env_check __twokey_env_refuse __twokey_env_trap __twokey_risky __twokey_maybe_named 2>/dev/null
   set -o functrace
   trap '__twokey_env_trap "$BASH_COMMAND"' DEBUG
 fi

@@ -1,80 +1,175 @@
 # TwoKey gate for interactive bash. VS Code terminals get
 #   PROMPT_COMMAND='source <this file>'
-# through the extension's environmentVariableCollection. VS Code's shell integration keeps
-# and evaluates that original PROMPT_COMMAND at every prompt, so this file runs once per
-# prompt: the first time it installs a DEBUG trap (with extdebug), every time it marks that
-# the next simple command starts a new line.
+# through the extension's environmentVariableCollection, where <this file> is the copy the
+# extension writes next to its gate.conf.sh (the helper, the Node binary, the socket and the
+# key file, baked in: nothing the shell's own variables can point elsewhere). VS Code's shell
+# integration keeps and evaluates that original PROMPT_COMMAND at every prompt, so this file
+# runs once per prompt: the first time it installs a DEBUG trap (with extdebug), every time
+# it checks that the gate is intact (restoring and reporting what was changed) and marks
+# that the next simple command starts a new line.
 #
 # The trap checks the whole line (from history) at its first simple command, so a refused
 # line runs nothing at all; harmless lines (no risky word) never leave bash. To refuse, it
-# prints the reason on stderr and interrupts the line: the command reports exit 130.
+# prints the reason on stderr, skips every remaining command of the line and interrupts it:
+# the command reports exit 130.
 
-if [[ -z "${__twokey_installed-}" && -n "${TWOKEY_GATE_JS-}" && $- == *i* ]]; then
-  __twokey_installed=1
+# Installed once per shell: a read-only mark cannot come from the environment, a plain one can.
+if [[ ${__twokey_installed@a} != *r* && $- == *i* && -r "${BASH_SOURCE[0]%/*}/gate.conf.sh" ]]; then
+  # The baked configuration: read-only for the rest of this shell.
+  builtin source "${BASH_SOURCE[0]%/*}/gate.conf.sh"
+  readonly __twokey_installed=1 __twokey_self="${BASH_SOURCE[0]}"
+  # This terminal's own token (the broker ties it to this shell's pid).
+  readonly __twokey_token="${SRANDOM-$RANDOM}${RANDOM}${SRANDOM-$RANDOM}${RANDOM}"
   __twokey_new_line=0
+  __twokey_refusing=0
+  __twokey_alive=1
+  __twokey_tampered=""
   # Variables the policy keeps out of terminals arrive empty: remove them altogether.
   for __tk_v in ${TWOKEY_MASKED_VARS-}; do
     [[ -z "${!__tk_v-}" ]] && unset "$__tk_v"
   done
   unset __tk_v
   __twokey_last_hist=""
-  # The prefilter (__twokey_re) lives next to this file, shared with the zsh and BASH_ENV gates.
+  # The prefilter (__twokey_risky) lives next to this file, shared with the zsh and BASH_ENV gates.
   builtin source "${BASH_SOURCE[0]%/*}/prefilter.sh"
 
   __twokey_status() { return "$1"; }
 
+  # $1: the source, $2: the command line, $3…: extra helper options. The helper's answer is its status.
+  __twokey_helper() {
+    BASH_ENV= ELECTRON_RUN_AS_NODE=1 "$__twokey_node" "$__twokey_js" --socket "$__twokey_sock" --key "$__twokey_key" \
+      --token "$__twokey_token" --source "$1" --shell-pid "$$" --cwd "$PWD" "${@:3}" -- "$2"
+  }
+
   __twokey_check_line() {
     # $1: the command line. Returns 0 to run it; on refusal the helper has printed why.
+    # After tampering, every line goes to the broker (which asks a person) until one is allowed.
+    if [[ -n "$__twokey_tampered" ]]; then
+      __twokey_helper terminal "$1" --tampered "$__twokey_tampered" || return 1
+      __twokey_tampered=""
+      return 0
+    fi
     __twokey_risky "$1" || return 0
-    ELECTRON_RUN_AS_NODE=1 "${TWOKEY_NODE:-node}" "$TWOKEY_GATE_JS" --source terminal --shell-pid "$$" --cwd "$PWD" -- "$1"
+    __twokey_helper terminal "$1"
+  }
+
+  # Reports what was found changed (the broker marks the terminal, records it, and asks
+  # before its next command), and remembers it so that the next line is asked about.
+  __twokey_report_tamper() {
+    __twokey_tampered="${__twokey_tampered:+$__twokey_tampered; }$1"
+    builtin printf '%s\n' "TwoKey: this terminal's gate was tampered with ($1); it was restored, and the next command waits for a person." >&2
+    ( __twokey_helper terminal "$1" --tamper >/dev/null 2>&1 & )
+  }
+
+  # The refused line leaves nothing behind: functions it defined before its first command are removed.
+  __twokey_refuse() {
+    __twokey_refusing=1
+    __twokey_new_line=0
+    local __tk_rest="$1" __tk_re='(^|[;&|({[:space:]])(function[[:space:]]+)?([A-Za-z_][A-Za-z0-9_:.-]*)[[:space:]]*\(\)'
+    while [[ $__tk_rest =~ $__tk_re ]]; do
+      builtin unset -f "${BASH_REMATCH[3]}" 2>/dev/null
+      __tk_rest="${__tk_rest#*"${BASH_REMATCH[0]}"}"
+    done
+    # An INT trap of the line's own (or an ignored INT) must not turn the refusal into a run.
+    __twokey_saved_int=$(builtin trap -p INT)
+    builtin trap - INT
+    builtin kill -s INT "$$"
   }
 
   __twokey_trap() {
-    local __tk_status=$? __tk_arg="$1"
+    local __tk_status=$? __tk_arg="$1" __tk_skip=0
     # Only the user's own line: skip VS Code's prompt functions, any function body, and this
     # file's own statements when PROMPT_COMMAND sources it at top level.
-    if (( ${#FUNCNAME[@]} <= 1 )) && [[ "${BASH_SOURCE[1]-}" != "${BASH_SOURCE[0]}" ]]; then
-      local __tk_line="" __tk_hist=""
-      if [[ $__twokey_new_line == 1 ]]; then
-        __twokey_new_line=0
-        __tk_hist=$(builtin history 1)
-        if [[ -n "$__tk_hist" && "$__tk_hist" != "$__twokey_last_hist" ]]; then
-          __twokey_last_hist="$__tk_hist"
-          # Drop the history number (and a timestamp if HISTTIMEFORMAT is set it is part of it).
-          __tk_line="${__tk_hist#"${__tk_hist%%[![:space:]]*}"}"
-          __tk_line="${__tk_line#*[[:space:]][[:space:]]}"
-          __twokey_whole_line=1
-        else
-          # Not in history (ignorespace, ignoredups, history off): check each simple command.
-          __twokey_whole_line=0
+    if (( ${#FUNCNAME[@]} <= 1 )) && [[ "${BASH_SOURCE[1]-}" != "$__twokey_self" ]]; then
+      local __tk_pc=0
+      # A command of PROMPT_COMMAND: the line before it has ended.
+      if [[ -n "$BASH_COMMAND" && " ${PROMPT_COMMAND[*]-} " == *"$BASH_COMMAND"* ]]; then
+        __tk_pc=1
+        __twokey_refusing=0
+      fi
+      if (( __tk_pc )) && [[ "$BASH_COMMAND" == "source "*bash-gate.sh* || "$BASH_COMMAND" == __vsc_prompt_cmd* ]]; then
+        # The prompt hook itself (this file, or VS Code's function that runs it): the trap is in place.
+        __twokey_alive=1
+      elif (( __twokey_refusing )); then
+        __tk_skip=1
+      elif (( __tk_pc )); then
+        # Anything else PROMPT_COMMAND runs is checked like a line of its own.
+        if ! __twokey_check_line "$BASH_COMMAND"; then
+          __tk_skip=1
+          __twokey_refuse "$BASH_COMMAND"
         fi
-      fi
-      if [[ -z "$__tk_line" && ${__twokey_whole_line-0} == 0 && "$BASH_COMMAND" != "source "*bash-gate.sh* ]]; then
-        __tk_line="$BASH_COMMAND"
-      fi
-      if [[ -n "$__tk_line" ]] && ! __twokey_check_line "$__tk_line"; then
-        __twokey_new_line=0
-        kill -s INT "$$"
-        return 1
+      else
+        local __tk_line="" __tk_hist="" HISTTIMEFORMAT=""
+        # A new line: marked by the prompt, or (if the prompt hook was removed) a new history entry.
+        if [[ $__twokey_new_line != 1 && ${__twokey_whole_line-0} == 1 && "${HISTCMD-}" != "${__twokey_histcmd-}" ]]; then
+          __twokey_new_line=1
+          [[ " ${PROMPT_COMMAND[*]-} " == *"$__twokey_self"* || " ${PROMPT_COMMAND[*]-} " == *__vsc_prompt_cmd* ]] || PROMPT_COMMAND="source '$__twokey_self'; ${PROMPT_COMMAND-}"
+          __twokey_report_tamper "the prompt hook (PROMPT_COMMAND) did not run"
+        fi
+        if [[ $__twokey_new_line == 1 ]]; then
+          __twokey_new_line=0
+          __tk_hist=$(builtin history 1)
+          if [[ -n "$__tk_hist" && "$__tk_hist" != "$__twokey_last_hist" ]]; then
+            __twokey_last_hist="$__tk_hist"
+            # Drop the history number (HISTTIMEFORMAT is emptied above, so no timestamp).
+            __tk_line="${__tk_hist#"${__tk_hist%%[![:space:]]*}"}"
+            __tk_line="${__tk_line#*[[:space:]][[:space:]]}"
+            __twokey_whole_line=1
+            __twokey_histcmd="${HISTCMD-}"
+          else
+            # Not in history (ignorespace, ignoredups, history off): check each simple command.
+            __twokey_whole_line=0
+          fi
+        fi
+        [[ -z "$__tk_line" && ${__twokey_whole_line-0} == 0 ]] && __tk_line="$BASH_COMMAND"
+        if [[ -n "$__tk_line" ]] && ! __twokey_check_line "$__tk_line"; then
+          __tk_skip=1
+          __twokey_refuse "$__tk_line"
+        fi
       fi
     fi
     # Hand over to VS Code's shell integration, which this trap replaced, with $? intact.
-    if [[ -n $__twokey_vsc ]]; then
+    if [[ -n $__twokey_vsc ]] && (( ! __tk_skip )); then
       __twokey_status "$__tk_status"; "$__twokey_vsc" "$__tk_arg"
     fi
+    # With extdebug, a non-zero status skips the command. (An arithmetic command: no function
+    # of the line's own can stand in for it.)
+    (( ! __tk_skip ))
+  }
+
+  # At every prompt: the trap, extdebug and the prompt hook as installed; restored and
+  # reported when something changed them.
+  __twokey_integrity() {
+    local __tk_what=""
+    (( __twokey_alive )) || __tk_what+="the DEBUG trap was removed; "
+    builtin shopt -q extdebug || __tk_what+="extdebug was switched off; "
+    builtin trap '__twokey_trap "$_"' DEBUG
+    builtin shopt -s extdebug
+    if [[ -n "${__twokey_saved_int-}" ]]; then
+      builtin eval "$__twokey_saved_int"
+      __twokey_saved_int=""
+    fi
+    __twokey_alive=0
+    [[ -n "$__tk_what" ]] && __twokey_report_tamper "${__tk_what%; }"
     return 0
   }
+
   # VS Code's shell integration set its DEBUG trap before this first prompt: find, once, which
   # of its functions that trap called (the trap below replaces it and calls it on).
   __twokey_vsc=""
-  if declare -F __vsc_preexec_all >/dev/null; then __twokey_vsc=__vsc_preexec_all
-  elif declare -F __vsc_preexec_only >/dev/null; then __twokey_vsc=__vsc_preexec_only
+  if builtin declare -F __vsc_preexec_all >/dev/null; then __twokey_vsc=__vsc_preexec_all
+  elif builtin declare -F __vsc_preexec_only >/dev/null; then __twokey_vsc=__vsc_preexec_only
   fi
   readonly __twokey_vsc
   # The gate's functions cannot be redefined or unset for the rest of this shell.
-  readonly -f __twokey_trap __twokey_check_line __twokey_status __twokey_risky 2>/dev/null
-  trap '__twokey_trap "$_"' DEBUG
+  readonly -f __twokey_trap __twokey_check_line __twokey_status __twokey_risky __twokey_maybe_named __twokey_helper __twokey_refuse \
+    __twokey_report_tamper __twokey_integrity 2>/dev/null
+  builtin trap '__twokey_trap "$_"' DEBUG
   # extdebug lets the trap skip a command; set here, at the first prompt, not in a startup file.
-  shopt -s extdebug
+  builtin shopt -s extdebug
 fi
-__twokey_new_line=1
+if [[ ${__twokey_installed@a} == *r* ]]; then
+  __twokey_integrity
+  __twokey_new_line=1
+  __twokey_refusing=0
+fi

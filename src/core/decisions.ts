@@ -73,7 +73,7 @@ export class DecisionService {
     private readonly onError: (msg: string) => void = () => undefined,
     private readonly protection?: Protection,
     /** Told the command line of every decision made (observation: did this line get one?). */
-    public onDecided?: (command: string) => void,
+    public onDecided?: (command: string, decision?: 'allow' | 'deny') => void,
   ) {}
 
   async decide(req: DecisionRequest): Promise<DecisionResult> {
@@ -171,7 +171,7 @@ export class DecisionService {
       await this.record(req, result, Date.now() - started);
     }
     try {
-      this.onDecided?.(req.command);
+      this.onDecided?.(req.command, result.decision);
     } catch {
       /* an observer never changes a decision */
     }

@@ -25,6 +25,7 @@ import { loadSqlParser } from './lang/sql';
 import { grammarLoadCount, setGrammarDir } from './lang/grammars';
 import { analysePowerShell } from './lang/powershell';
 import { analyseCmd } from './lang/cmd';
+import { assignedHits } from './rules/guard';
 
 export interface EngineOptions {
   /** Folder holding tree-sitter.wasm and tree-sitter-bash.wasm (default: next to the bundle, then node_modules). */
@@ -46,6 +47,8 @@ export interface EngineOptions {
   showPlan?: (plan: string, tool: string, cwd: string | undefined) => string | undefined;
   /** When state changes ask outside production (default: unknown asks, staging does not). */
   stateChanges?: () => StateChangePolicy;
+  /** The policy's protected variables (read at every check, so a reloaded policy applies). */
+  protectedVariables?: () => readonly string[];
 }
 
 export const DEFAULT_STATE_CHANGES: Readonly<StateChangePolicy> = Object.freeze({ staging: 'allow', unknown: 'ask' });
@@ -146,6 +149,7 @@ class DecisionEngine implements Engine {
       workspaceRoot: req.workspaceRoot ?? req.cwd,
       home,
       env: req.env,
+      protectedVariables: this.opts.protectedVariables?.(),
       readFile: this.opts.readFile ?? this.readVia(req.cwd),
       showPlan: showPlan
         ? (plan: string, tool: string, cwd: string | undefined) => {
@@ -197,6 +201,7 @@ class DecisionEngine implements Engine {
         parsed.unanalysable.push({ reason: `checking it took longer than the ${this.budget} ms budget`, text: command.slice(0, 200) });
       }
     }
+    if (parsed.assigned?.length) hits.push(...assignedHits(parsed.assigned, ruleCtx));
     for (const u of parsed.unanalysable) {
       hits.push({ id: 'shell.unanalysable', category: 'unanalysable', risk: 'high', reason: `TwoKey cannot check what this runs because ${u.reason}` });
     }

@@ -53,7 +53,7 @@ export async function createWorkspaceEngine(o: WorkspaceEngineOptions): Promise<
   const resolver = createEnvironmentResolver({ policy: loaded.policy, homeDir: o.homeDir, hostEnv: o.hostEnv });
   let overrides = makePolicyOverrides(loaded.policy);
   const viaPolicy: PolicyOverrides = (hits, req, env) => overrides(hits, req, env);
-  const engine = await createEngine({ wasmDir: o.wasmDir, readFile: o.readFile, files: o.files ?? nodeFileSource(), showPlan: nodePlanReader(), resolveEnvironment: resolver, overrides: viaPolicy, stateChanges: () => loaded.policy.stateChanges });
+  const engine = await createEngine({ wasmDir: o.wasmDir, readFile: o.readFile, files: o.files ?? nodeFileSource(), showPlan: nodePlanReader(), resolveEnvironment: resolver, overrides: viaPolicy, stateChanges: () => loaded.policy.stateChanges, protectedVariables: () => loaded.policy.protectedVariables });
   return {
     engine,
     resolver,

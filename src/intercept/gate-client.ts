@@ -2,11 +2,15 @@
  * The helper every shell gate and PATH shim runs (with the editor's own Node through
  * ELECTRON_RUN_AS_NODE=1, so no system Node is needed):
  *
- *   gate.js --source terminal --shell-pid PID --cwd DIR -- <command line>
- *   gate.js --source shim --argv --cwd DIR -- <argv word> <argv word> …   (PATH shims)
+ *   gate.js --socket S --key FILE [--token T] --source terminal --shell-pid PID --cwd DIR -- <command line>
+ *   gate.js --socket S --key FILE --source shim --argv --cwd DIR -- <argv word> <argv word> …   (PATH shims)
+ *   gate.js … --tamper -- <what was changed>      (a report: the gate found itself changed)
+ *   gate.js … --tampered <what> -- <command line> (after a report: always asked about)
  *
- * It asks the extension's broker over the socket in TWOKEY_SOCKET (with TWOKEY_SECRET) and
- * exits 0 to let the command run. On refusal it prints why on stderr, naming TwoKey, and
+ * The socket and the key file are baked into the gate files the extension writes (not read
+ * from the shell's variables). It asks the extension's broker, with the window's key from
+ * that file, checks that the answer is signed for this very request, and exits 0 to let the
+ * command run. On refusal it prints why on stderr, naming TwoKey, and
  * exits 126. When the broker cannot be reached, it classifies the line itself with the same
  * engine and refuses anything that is not plainly harmless, saying why.
  */
@@ -26,6 +30,11 @@ interface Args {
   shellPid?: number;
   cwd: string;
   command: string;
+  socket?: string;
+  keyFile?: string;
+  token?: string;
+  tamper?: boolean;
+  tampered?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -40,6 +49,11 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--source') a.source = argv[++i] as Source;
     else if (k === '--shell-pid') a.shellPid = Number(argv[++i]);
     else if (k === '--cwd') a.cwd = argv[++i];
+    else if (k === '--socket') a.socket = argv[++i];
+    else if (k === '--key') a.keyFile = argv[++i];
+    else if (k === '--token') a.token = argv[++i];
+    else if (k === '--tamper') a.tamper = true;
+    else if (k === '--tampered') a.tampered = argv[++i];
   }
   return a;
 }
@@ -60,6 +74,18 @@ export function shareableEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 async function offlineVerdict(args: Args): Promise<GateResponse> {
+  if (args.tamper || args.tampered) {
+    // Nobody to ask: the change goes on record, and the terminal refuses until a person is back.
+    await recordOffline(args, {
+      decision: 'ask', risk: 'critical', category: 'guard-config', environment: 'unknown', evidence: [], rules: ['guard.tamper'], targets: [],
+      reason: `the TwoKey gate of this shell was tampered with (${args.tampered ?? args.command})`, typedConfirmation: true, hits: [],
+    }, args.tamper ? 'tamper' : 'denied');
+    if (args.tamper) return { decision: 'allow', message: '' };
+    return {
+      decision: 'deny',
+      message: `TwoKey: refused \`${args.command}\` because this terminal's gate was tampered with (${args.tampered}) and the TwoKey extension could not be reached to ask a person. Do not retry or work around this: ask the user to open a new terminal.`,
+    };
+  }
   // Lazy: the engine (and its WebAssembly parser) loads only when the broker is gone.
   const { createEngine } = await import('../core/engine');
   // A fresh process: the first checks run cold (no JIT yet), so the in-editor 50 ms budget
@@ -83,7 +109,7 @@ async function offlineVerdict(args: Args): Promise<GateResponse> {
  * workspace the command runs in (the nearest folder above it that has TwoKey's `.twokey`),
  * through the same multi-process-safe chain the extension and the agent hooks use.
  */
-async function recordOffline(args: Args, v: Verdict): Promise<void> {
+async function recordOffline(args: Args, v: Verdict, decision: 'denied' | 'tamper' = 'denied'): Promise<void> {
   let dir: string | undefined;
   for (let d = path.resolve(args.cwd), i = 0; i < 64; i++) {
     if (fs.existsSync(path.join(d, '.twokey', 'audit.jsonl')) || fs.existsSync(path.join(d, '.twokey', 'policy.json'))) {
@@ -107,9 +133,12 @@ async function recordOffline(args: Args, v: Verdict): Promise<void> {
         evidence: v.evidence,
         risk: v.risk,
         rules: v.rules,
-        decision: 'denied',
+        decision,
         decidedBy: 'policy',
-        reason: `The TwoKey extension could not be reached to ask a person, so the gate refused on its own: ${v.reason}`,
+        reason:
+          decision === 'tamper'
+            ? `The TwoKey gate found itself changed in shell ${args.shellPid ?? '?'} (${args.command}); it restored itself. The extension could not be reached.`
+            : `The TwoKey extension could not be reached to ask a person, so the gate refused on its own: ${v.reason}`,
       });
       await log.flush(1000);
     } finally {
@@ -123,16 +152,27 @@ async function recordOffline(args: Args, v: Verdict): Promise<void> {
 export async function runGate(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   if (!args.command.trim()) return 0;
-  const socketPath = process.env.TWOKEY_SOCKET;
-  const secret = process.env.TWOKEY_SECRET ?? '';
+  // Baked into the gate files; the environment only for callers that pass neither.
+  const socketPath = args.socket ?? process.env.TWOKEY_SOCKET;
+  let secret = args.keyFile ? '' : (process.env.TWOKEY_SECRET ?? '');
+  if (args.keyFile) {
+    try {
+      secret = fs.readFileSync(args.keyFile, 'utf8').trim();
+    } catch {
+      /* no window has written it (yet): as if the broker were gone */
+    }
+  }
   // The person may take a while to answer: wait a little longer than the broker's own deadline.
   const waitMs = (Number(process.env.TWOKEY_DEADLINE_SECONDS) || 120) * 1000 + 5000;
   let res: GateResponse | undefined;
-  if (socketPath) {
+  if (socketPath && secret) {
     res = await askBroker(
       {
         v: PROTOCOL_VERSION,
         secret,
+        token: args.token,
+        tampered: args.tampered,
+        report: args.tamper ? 'tamper' : undefined,
         source: args.source,
         command: args.command,
         cwd: args.cwd,

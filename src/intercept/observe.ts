@@ -23,6 +23,8 @@ export interface ObservationDeps {
   workspaceRoot: () => string | undefined;
   /** Did any door decide this command line lately (DecisionService → RecentDecisions)? */
   recentDecision: (command: string) => boolean;
+  /** Was this command line refused lately? Then it must not have run: a normal exit means it did. */
+  recentDenial?: (command: string) => boolean;
   /** How long to wait for a still-running command before judging it (ms); default 60 s. */
   settleMs?: number;
   /** Where warnings go; the window by default. */
@@ -58,8 +60,17 @@ export function registerObservation(context: vscode.ExtensionContext, deps: Obse
       deps.log.warn(`[observe] could not classify ${command}: ${String(err)}`);
       return;
     }
-    if (verdict.decision === 'allow' || deps.recentDecision(command)) return;
+    if (verdict.decision === 'allow') return;
+    const denied = () => o.source === 'terminal' && !!deps.recentDenial?.(command);
+    if (deps.recentDecision(command) && !denied()) return;
     const exit = await waitForEnd(o.key);
+    if (denied()) {
+      // A refused line ends interrupted (bash 130) or abandoned (zsh 126); any other exit
+      // means it ran after all (a gate switched off, a path around it).
+      if (exit === undefined || exit === 126 || exit === 130) return;
+      await report(deps, warn, { ...o, command, cwd: o.cwd ?? root, afterDeny: true }, verdict, exit);
+      return;
+    }
     if (deps.recentDecision(command)) return;
     await report(deps, warn, { ...o, command, cwd: o.cwd ?? root }, verdict, exit);
   };
@@ -100,14 +111,22 @@ export function registerObservation(context: vscode.ExtensionContext, deps: Obse
 async function report(
   deps: ObservationDeps,
   warn: (m: string) => void,
-  o: { command: string; cwd?: string; source: Source; where: string; terminal?: string },
+  o: { command: string; cwd?: string; source: Source; where: string; terminal?: string; afterDeny?: boolean },
   v: Verdict,
   exit: number | undefined,
 ): Promise<void> {
   const rules = v.rules.length ? v.rules.join(', ') : 'no rule';
   const shown = o.command.replace(/\s*\n\s*/g, ' ⏎ ').slice(0, 160);
   const ran = exit === undefined ? 'ran (still running or its end was not reported)' : `ran (exit code ${exit})`;
-  const reason = `${shown} ${ran} in ${o.where} without a TwoKey decision: no gate saw it (a shell without a gate, or a path around it). What it does: ${whatItDoes(v)}.`;
+  const reason = o.afterDeny
+    ? `${shown} ${ran} in ${o.where} although TwoKey refused it: the gate of that terminal did not stop it (switched off or gone around). What it does: ${whatItDoes(v)}.`
+    : `${shown} ${ran} in ${o.where} without a TwoKey decision: no gate saw it (a shell without a gate, or a path around it). What it does: ${whatItDoes(v)}.`;
+  if (o.afterDeny) {
+    deps.log.warn(`[observe] ${reason}`);
+    warn(`TwoKey: \`${shown}\` ran in ${o.where} although it was refused (${rules}, ${v.risk} risk, ${v.environment}). Check what it did; that terminal's gate did not hold.`);
+    await recordObserved(deps, { ...o, reason }, v);
+    return;
+  }
   deps.log.warn(`[observe] ${reason}`);
   warn(
     `TwoKey: \`${shown}\` ran without a decision in ${o.where} (${rules}, ${v.risk} risk, ${v.environment}). ` +

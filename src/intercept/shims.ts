@@ -28,10 +28,13 @@ export const DEFAULT_SHIMS: readonly string[] = [
 export const SHIM_MARKER = '.twokey-shims';
 
 export interface ShimOptions {
-  /** dist/gate.js; TWOKEY_GATE_JS in the environment wins when that file exists. */
+  /** dist/gate.js, baked in: the shim's environment cannot point it elsewhere. */
   gateJs: string;
-  /** The editor's Node (process.execPath); TWOKEY_NODE in the environment wins. */
+  /** The editor's Node (process.execPath), baked in. */
   node: string;
+  /** The broker's socket and the window's key file, baked in (passed to the helper). */
+  socket?: string;
+  keyFile?: string;
 }
 
 /**
@@ -122,12 +125,11 @@ if [ -z "$__tk_real" ]; then
   exit 127
 fi
 if [ $__tk_ask = 1 ]; then
+  # Baked in: nothing in the environment (TWOKEY_NODE, TWOKEY_GATE_JS…) chooses what runs here.
   __tk_node=${sq(opts.node)}
   __tk_js=${sq(opts.gateJs)}
-  [ -n "\${TWOKEY_NODE-}" ] && __tk_node=$TWOKEY_NODE
-  [ -n "\${TWOKEY_GATE_JS-}" ] && [ -f "$TWOKEY_GATE_JS" ] && __tk_js=$TWOKEY_GATE_JS
-  BASH_ENV= ELECTRON_RUN_AS_NODE=1 "$__tk_node" "$__tk_js" --source shim --shell-pid $$ --argv --cwd "$PWD" -- "$__tk_name" "$@"
-  __tk_rc=$?
+  __tk_rc=0
+  BASH_ENV= ELECTRON_RUN_AS_NODE=1 "$__tk_node" "$__tk_js" ${opts.socket ? `--socket ${sq(opts.socket)} ` : ''}${opts.keyFile ? `--key ${sq(opts.keyFile)} ` : ''}--source shim --shell-pid $$ --argv --cwd "$PWD" -- "$__tk_name" "$@" || __tk_rc=$?
   if [ $__tk_rc != 0 ]; then
     [ $__tk_rc = 126 ] || echo "TwoKey: refused \\\`$__tk_name\\\` because its gate helper could not run (exit $__tk_rc: $__tk_node $__tk_js). Do not retry or work around this; ask the user to reload the editor window." >&2
     exit 126

@@ -10,50 +10,60 @@ import type { GateRequest, GateResponse } from './protocol';
 import type { DecisionService } from '../core/decisions';
 import { ApprovalGrants } from '../core/grants';
 import { ancestorPids } from './coverage';
-import type { Verdict } from '../core/types';
+import type { CheckRequest, Risk, Verdict } from '../core/types';
+import { writeGateFiles } from './gateFiles';
+import type { TamperWatch } from './tamper';
 
 export interface GateWiring {
   socketPath: string;
-  secret: string;
-  gateScript: string;
+  /** The file with the window's key (the gates read it at every request). */
+  keyFile: string;
+  /** dist/gate.js. */
   gateHelper: string;
   deadlineSeconds: number;
-  /** media/gate/zsh: becomes ZDOTDIR; its startup files chain the user's own. */
-  zshDir?: string;
-  /** media/gate/bash-env.sh: becomes BASH_ENV (shell tasks, `bash -c`, scripts). */
-  bashEnvScript?: string;
+  /** media/gate: copied into `gateDir` with this window's configuration baked in. */
+  mediaGate: string;
+  /** The private folder the window's gate files are written to (stable across reloads). */
+  gateDir: string;
+  /** The policy's protected variables (the prefilter sends every line naming one). */
+  protectedVariables?: readonly string[];
+  /** zsh (ZDOTDIR) and non-interactive bash (BASH_ENV) gates; on unless false. */
+  zsh?: boolean;
+  bashEnv?: boolean;
   /** PATH shims for high-risk tools, written into `dir` and put first on PATH. */
   shims?: { dir: string; names: readonly string[] };
 }
 
 export function installGateEnvironment(collection: vscode.GlobalEnvironmentVariableCollection, w: GateWiring): void {
   collection.description = 'TwoKey: asks before destructive commands run in this terminal';
+  // The helper, Node, the socket and the key file are baked into these files, not taken
+  // from the terminal's variables (which any line can change).
+  const files = writeGateFiles(w.mediaGate, w.gateDir, { node: process.execPath, gateJs: w.gateHelper, socket: w.socketPath, keyFile: w.keyFile, protectedVariables: w.protectedVariables });
   // Bash evaluates PROMPT_COMMAND at every prompt; VS Code's shell integration keeps it.
-  collection.prepend('PROMPT_COMMAND', `source ${shQuote(w.gateScript)}; `);
+  collection.prepend('PROMPT_COMMAND', `source ${shQuote(files.bashGate)}; `);
+  // Only for looking (which terminals are gated); no gate reads it.
   collection.replace('TWOKEY_SOCKET', w.socketPath);
-  collection.replace('TWOKEY_SECRET', w.secret);
-  collection.replace('TWOKEY_GATE_JS', w.gateHelper);
-  collection.replace('TWOKEY_NODE', process.execPath);
+  for (const gone of ['TWOKEY_SECRET', 'TWOKEY_GATE_JS', 'TWOKEY_NODE']) collection.delete(gone);
   collection.replace('TWOKEY_DEADLINE_SECONDS', String(w.deadlineSeconds));
   // The user's own ZDOTDIR / BASH_ENV, which ours replace and chain (a window started from
   // a gated terminal already carries ours: look through it).
   const user = (name: string, ours: string) => process.env[`TWOKEY_USER_${name}`] || (process.env[name] !== ours ? process.env[name] : undefined);
-  if (w.zshDir) {
-    collection.replace('ZDOTDIR', w.zshDir);
-    const u = user('ZDOTDIR', w.zshDir);
+  if (w.zsh !== false) {
+    collection.replace('ZDOTDIR', files.zshDir);
+    const u = user('ZDOTDIR', files.zshDir);
     if (u) collection.replace('TWOKEY_USER_ZDOTDIR', u);
     else collection.delete('TWOKEY_USER_ZDOTDIR');
   }
-  if (w.bashEnvScript) {
-    collection.replace('BASH_ENV', w.bashEnvScript);
-    const u = user('BASH_ENV', w.bashEnvScript);
+  if (w.bashEnv !== false) {
+    collection.replace('BASH_ENV', files.bashEnv);
+    const u = user('BASH_ENV', files.bashEnv);
     if (u) collection.replace('TWOKEY_USER_BASH_ENV', u);
     else collection.delete('TWOKEY_USER_BASH_ENV');
   }
   let shimsOnPath = false;
   if (w.shims?.names.length) {
     try {
-      writeShims(w.shims.dir, w.shims.names, { gateJs: w.gateHelper, node: process.execPath });
+      writeShims(w.shims.dir, w.shims.names, { gateJs: w.gateHelper, node: process.execPath, socket: w.socketPath, keyFile: w.keyFile });
       // At process creation (task terminals) and again once shell integration runs, after
       // the user's rc files, which would otherwise put their own folders in front.
       collection.prepend('PATH', w.shims.dir + path.delimiter, { applyAtProcessCreation: true, applyAtShellIntegration: true });
@@ -98,17 +108,30 @@ export function gateHandler(
   classifyCall?: (req: GateRequest) => Verdict | undefined,
   /** A line's simple commands as words, after unwrapping (for approvals that cover children). */
   commandWords?: (command: string, cwd: string) => string[][],
+  /** Tampered terminals: reports are recorded there, and their next command is asked about. */
+  guard?: { tamper: TamperWatch; check: (req: CheckRequest) => Verdict },
 ): (req: GateRequest, signal: AbortSignal) => Promise<GateResponse> {
   const grants = new ApprovalGrants();
   return async (req, signal) => {
     const term = await terminalForPid(req.shellPid);
+    if (req.report === 'tamper') {
+      await guard?.tamper.report({ shellPid: req.shellPid, terminal: term?.name, what: req.command, cwd: req.cwd, source: req.source });
+      return { decision: 'allow', message: '' };
+    }
+    // After tampering (reported now or before), the next command waits for a person.
+    let tampered = guard && (!req.kind || req.kind === 'shell') ? guard.tamper.mustAsk(req.shellPid, term?.name) : undefined;
+    if (guard && req.tampered && !tampered) {
+      await guard.tamper.report({ shellPid: req.shellPid, terminal: term?.name, what: req.tampered, cwd: req.cwd, source: req.source });
+      tampered = req.tampered;
+    }
     const origin =
       req.source === 'terminal'
         ? `terminal '${terminalName(term, req.shellPid) ?? 'unknown'}'${req.shellPid ? ` (shell pid ${req.shellPid})` : ''}`
         : req.kind
           ? `${req.source} agent (${req.kind === 'shell' ? 'shell command' : `${req.kind} ${req.tool ?? ''}`.trim()})`
           : req.source;
-    const verdict = req.kind && req.kind !== 'shell' ? classifyCall?.(req) : undefined;
+    let verdict = req.kind && req.kind !== 'shell' ? classifyCall?.(req) : undefined;
+    if (tampered && guard) verdict = tamperedVerdict(guard.check({ command: req.command, cwd: req.cwd, env: req.env, source: req.source, workspaceRoot: workspaceRoot() }), tampered);
     if (req.kind && req.kind !== 'shell' && !verdict) {
       return { decision: 'deny', message: `TwoKey: refused the ${req.source} ${req.kind} call because this window cannot classify it; ask the user to update TwoKey.` };
     }
@@ -116,7 +139,7 @@ export function gateHandler(
     // bash, a PATH shim): covered by that approval when it runs only what the line ran.
     const shellLine = !req.kind || req.kind === 'shell';
     let coveredBy: string | undefined;
-    if (shellLine && commandWords && req.shellPid && grants.active()) {
+    if (shellLine && commandWords && req.shellPid && grants.active() && !tampered) {
       coveredBy = grants.take(await ancestorPids(req.shellPid), commandWords(req.command, req.cwd));
     }
     const r = await decisions.decide({
@@ -134,9 +157,24 @@ export function gateHandler(
       // A safer command chosen in the prompt goes to the same terminal, through the gate again.
       runInstead: term && req.source === 'terminal' ? (cmd) => setTimeout(() => term.sendText(cmd, true), 300) : undefined,
     });
+    if (tampered && r.decidedBy === 'human') guard?.tamper.asked(req.shellPid, term?.name);
     if (shellLine && commandWords && req.shellPid && !coveredBy && r.decision === 'allow' && r.decidedBy === 'human') {
       grants.note(req.shellPid, req.command, commandWords(req.command, req.cwd));
     }
     return { decision: r.decision, message: r.message, outcome: r.outcome, decidedBy: r.decidedBy };
+  };
+}
+
+const RANK: Record<Risk, number> = { none: 0, low: 1, high: 2, critical: 3 };
+
+/** The engine's verdict, turned into a question for a person: the terminal's gate was tampered with. */
+export function tamperedVerdict(v: Verdict, what: string): Verdict {
+  return {
+    ...v,
+    decision: v.decision === 'deny' ? 'deny' : 'ask',
+    risk: RANK[v.risk] >= RANK.high ? v.risk : 'high',
+    category: v.decision === 'allow' ? 'guard-config' : v.category,
+    rules: [...v.rules, 'guard.tamper'],
+    reason: `This terminal's TwoKey gate was tampered with (${what}); it was restored, and its next command waits for a person. ${v.reason}`,
   };
 }

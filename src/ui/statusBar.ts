@@ -11,7 +11,8 @@ export const STATUS_ITEM_ID = 'twokey.environment';
 
 export interface Surface {
   name: string;
-  state: 'on' | 'off' | 'degraded' | 'missing' | 'changed';
+  /** `compromised`: a terminal's gate was tampered with (red, whatever the environment). */
+  state: 'on' | 'off' | 'degraded' | 'missing' | 'changed' | 'compromised';
   detail?: string;
 }
 
@@ -60,12 +61,13 @@ export class EnvironmentBadge implements vscode.Disposable {
     this.last = s;
     const env = s.resolution.environment;
     const degraded = s.surfaces.filter((x) => x.state !== 'on' && x.state !== 'off');
-    const icon = s.paused ? '$(debug-pause)' : degraded.length ? '$(warning)' : '$(shield)';
-    const suffix = s.paused ? ' · paused' : degraded.length ? ' · degraded' : '';
+    const compromised = s.surfaces.filter((x) => x.state === 'compromised');
+    const icon = compromised.length ? '$(error)' : s.paused ? '$(debug-pause)' : degraded.length ? '$(warning)' : '$(shield)';
+    const suffix = compromised.length ? ' · compromised' : s.paused ? ' · paused' : degraded.length ? ' · degraded' : '';
     const waiting = s.pending ? ` · ${s.pending} waiting` : '';
     this.item.text = `${icon} ${env}${suffix}${waiting}`;
     this.item.backgroundColor =
-      env === 'production'
+      env === 'production' || compromised.length
         ? new vscode.ThemeColor('statusBarItem.errorBackground')
         : env === 'staging' || env === 'unknown' || s.paused || degraded.length
           ? new vscode.ThemeColor('statusBarItem.warningBackground')
@@ -82,7 +84,7 @@ export class EnvironmentBadge implements vscode.Disposable {
     tip.appendMarkdown(`\nToday: ${s.counts.allowed} allowed, ${s.counts.denied} denied, ${s.counts.asked} asked\n`);
     this.item.tooltip = tip;
     this.item.accessibilityInformation = {
-      label: `TwoKey environment: ${label}${s.paused ? ', protection paused' : ''}${degraded.length ? ', protection degraded' : ''}`,
+      label: `TwoKey environment: ${label}${compromised.length ? `, ${compromised.length} terminal${compromised.length > 1 ? 's' : ''} compromised` : ''}${s.paused ? ', protection paused' : ''}${degraded.length ? ', protection degraded' : ''}`,
       role: 'button',
     };
   }

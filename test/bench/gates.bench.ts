@@ -14,11 +14,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { writeShims } from '../../src/intercept/shims';
+import { writeGateFiles } from '../../src/intercept/gateFiles';
 
 const ROOT = path.resolve(__dirname, '../../..');
-const GATE = path.join(ROOT, 'media', 'gate');
 // Never called on these paths; if it were, the figures would show it.
 const HELPER = path.join(ROOT, 'test', 'fixtures', 'gate', 'fake-helper.sh');
+// The gate files as the extension writes them (configuration and prefilter tables baked in).
+const GATE_DIR = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-bench-gatefiles-')), 'gate');
+const GATE = writeGateFiles(path.join(ROOT, 'media', 'gate'), GATE_DIR, { node: '/bin/bash', gateJs: HELPER, socket: path.join(GATE_DIR, 'none.sock'), keyFile: path.join(GATE_DIR, 'key') }).dir;
 const RUNS = 5;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -51,7 +54,7 @@ function main(): void {
   fs.mkdirSync(userZ);
   fs.writeFileSync(path.join(userZ, '.zshrc'), 'alias ll="ls -l"\n');
   const log = path.join(dir, 'helper.log');
-  const base = { PATH: process.env.PATH, HOME: dir, FAKE_GATE_LOG: log, TWOKEY_NODE: '/bin/bash', TWOKEY_GATE_JS: HELPER };
+  const base = { PATH: process.env.PATH, HOME: dir, FAKE_GATE_LOG: log };
   const N = 300;
   const lines = Array.from({ length: N }, (_, i) => (i % 3 === 0 ? 'ls > /dev/null' : i % 3 === 1 ? `echo ${i} > /dev/null` : 'cd .')).join('\n') + '\n';
 

@@ -20,14 +20,30 @@ ZDOTDIR=$__twokey_zdir
 
 # The check both gates use. $1: the command text, $2: the source (terminal, task). Returns 0
 # to run it; on refusal the helper has printed the one-line reason ("TwoKey: …") on stderr.
+# After tampering (see .zshrc), every line goes to the broker, which asks a person, until one
+# is allowed.
 __twokey_check() {
   builtin emulate -L zsh
+  if [[ -n ${__twokey_tampered-} ]]; then
+    __twokey_helper "${2:-terminal}" "$1" --tampered "$__twokey_tampered" || return 1
+    __twokey_tampered=''
+    return 0
+  fi
   __twokey_risky "$1" || return 0
-  ELECTRON_RUN_AS_NODE=1 "${TWOKEY_NODE:-node}" "$TWOKEY_GATE_JS" --source "${2:-terminal}" \
-    --shell-pid $$ --cwd "$PWD" -- "$1"
+  __twokey_helper "${2:-terminal}" "$1"
 }
 
-if [[ -n ${TWOKEY_GATE_JS-} ]]; then
+# $1: the source, $2: the command text, $3…: extra helper options. The helper, Node, the
+# socket and the key file come from gate.conf.sh (baked by the extension, read-only here).
+__twokey_helper() {
+  BASH_ENV= ELECTRON_RUN_AS_NODE=1 "$__twokey_node" "$__twokey_js" --socket "$__twokey_sock" --key "$__twokey_key" \
+    --token "$__twokey_token" --source "$1" --shell-pid $$ --cwd "$PWD" "${@[3,-1]}" -- "$2"
+}
+
+# Loaded once per shell: a read-only value cannot come from the environment, a plain one can.
+if [[ ${(t)__twokey_node} != *readonly* && -r $__twokey_zdir/../gate.conf.sh ]] && builtin source "$__twokey_zdir/../gate.conf.sh" && [[ -n ${__twokey_node-} ]]; then
+  typeset -gr __twokey_token="$RANDOM$RANDOM$RANDOM$RANDOM$$"
+  typeset -g __twokey_tampered=''
   builtin source "$__twokey_zdir/../prefilter.sh"
   # Non-interactive zsh (scripts, `zsh -c`, shell tasks) and `zsh -i -c`, where no prompt
   # hook ever runs: a DEBUG trap checks each command before it runs (zsh gives the whole
@@ -61,7 +77,9 @@ if [[ -n ${TWOKEY_GATE_JS-} ]]; then
           return 0 ;;
       esac
     fi
-    trap '__twokey_debug "$ZSH_DEBUG_CMD" || exit 126' DEBUG
+    # On refusal the script's own EXIT trap is dropped first (here, at the script's level: inside
+    # a function `trap - EXIT` would only touch that function's).
+    trap '__twokey_debug "$ZSH_DEBUG_CMD" || { builtin trap - EXIT; builtin unfunction TRAPEXIT 2>/dev/null; builtin exit 126; }' DEBUG
   }
   __twokey_arm_debug zshenv
 fi

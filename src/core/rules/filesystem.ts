@@ -121,7 +121,7 @@ const shred: Rule = (c, ctx) => {
   return hit('fs.shred', 'filesystem', dev ? 'critical' : w.kind === 'temp' ? 'low' : 'high', `${c.name} overwrites and destroys ${dev ? 'a disk device' : describePath(w)} beyond recovery`, infos.map((i) => i.path));
 };
 
-const DEVICE = /^\/dev\/(?:sd|hd|vd|xvd|nvme|disk|rdisk|mmcblk|md|dm-|mapper\/|loop|sr)/;
+export const DEVICE = /^\/dev\/(?:sd|hd|vd|xvd|nvme|disk|rdisk|mmcblk|md|dm-|mapper\/|loop|sr)/;
 
 const dd: Rule = (c) => {
   const of = c.args.find((a) => a.value.startsWith('of='));

@@ -8,6 +8,7 @@ import { filesystemRules } from './filesystem';
 import { gitRules } from './git';
 import { httpRules } from './http';
 import { infraRules } from './infra';
+import { guardRule } from './guard';
 import { localRule } from './local';
 import { paasRules } from './paas';
 import { deferredRules, plantRule } from './deferred';
@@ -48,5 +49,6 @@ export function runRules(cmd: SimpleCommand, ctx: RuleContext): RuleHit[] {
   push(localRule(cmd, ctx));
   push(plantRule(cmd, ctx));
   push(changeRules(cmd, ctx));
+  push(guardRule(cmd, ctx));
   return out;
 }

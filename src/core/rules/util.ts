@@ -13,6 +13,8 @@ export interface RuleContext {
   showPlan?: (plan: string, tool: string, cwd: string | undefined) => string | undefined;
   /** Judges a command another program will run in a shell (psql `\\!`, COPY … PROGRAM) with the shell engine; `label` says who runs it. */
   shell?: (line: string, label: string) => RuleHit[];
+  /** The policy's protected variable names (globs); the defaults when absent. */
+  protectedVariables?: readonly string[];
 }
 
 export type Rule = (cmd: SimpleCommand, ctx: RuleContext) => RuleHit[] | RuleHit | undefined | void;

@@ -11,6 +11,7 @@ import { BudgetExceeded, checkBudget, resolvePath, type WalkContext } from './co
 import { plantedWhere } from './plant';
 import { describeProducer, producedText } from './stdin';
 import { resolveWord } from './words';
+import { GATE_BUILTINS, GATE_FUNCTION } from '../rules/guard';
 
 export { BudgetExceeded, resolvePath, type WalkContext } from './context';
 export { resolveWord } from './words';
@@ -115,11 +116,15 @@ export function walk(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, extraRed
       walkRedirected(node, ctx, stdin);
       return;
     case 'variable_assignment': {
-      const name = node.childForFieldName('name')?.text ?? '';
-      if (name.startsWith('__twokey')) {
-        ctx.out.unanalysable.push({ reason: `it changes ${name}, the TwoKey shell gate's own state`, text: node.text.slice(0, 200) });
-      }
-      assign(node, ctx);
+      // Judged against the protected variables (the gate's own among them) after the walk.
+      const a = assign(node, ctx);
+      if (a) (ctx.out.assigned ??= []).push({ ...a, raw: node.text });
+      return;
+    }
+    case 'for_statement': {
+      const v = node.childForFieldName('variable');
+      if (v) (ctx.out.assigned ??= []).push({ name: v.text, value: DYN });
+      for (const child of node.namedChildren) if (child && child !== v && child.id !== v?.id) walk(child, ctx);
       return;
     }
     case 'declaration_command':
@@ -138,7 +143,7 @@ export function walk(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, extraRed
       if (name && new RegExp(`(?:^|[^\\w])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\|\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*&`).test(body)) {
         ctx.out.unanalysable.push({ reason: `it defines ${name}, a function that starts itself twice in the background (a fork bomb that exhausts the machine)`, text: node.text.slice(0, 200) });
       }
-      if (/^(?:__twokey|__vsc_|TRAPDEBUG$|preexec$)/.test(name)) {
+      if (GATE_FUNCTION.test(name) || GATE_BUILTINS.has(name)) {
         ctx.out.unanalysable.push({ reason: `it redefines ${name}, a function the TwoKey shell gate relies on`, text: node.text.slice(0, 200) });
       }
       for (const child of node.namedChildren) if (child) walk(child, ctx);
@@ -392,7 +397,10 @@ function walkCommand(node: SyntaxNode, ctx: WalkContext, stdin?: Stdin, redirect
   }
   if (!name) {
     // Only assignments: `FOO=bar` with a prefix list.
-    for (const [k, v] of Object.entries(assignments)) ctx.vars.set(k, v);
+    for (const [k, v] of Object.entries(assignments)) {
+      ctx.vars.set(k, v);
+      (ctx.out.assigned ??= []).push({ name: k, value: v });
+    }
     return;
   }
   const origin = citeRow(ctx, node.startPosition.row);

@@ -50,6 +50,8 @@ export interface SimpleCommand {
   cwdMaybe?: string[];
   /** The file and line it was read from, when the engine followed a script (`x.sh line 3`). */
   origin?: string;
+  /** Variables a wrapper removes from its environment (`env -u NAME`); `*` for all (`env -i`, `exec -c`). */
+  cleared?: string[];
 }
 
 export interface Unanalysable {
@@ -60,6 +62,8 @@ export interface Unanalysable {
 export interface ParsedLine {
   commands: SimpleCommand[];
   unanalysable: Unanalysable[];
+  /** Variables set with no command (`X=1`, `for X in …`), judged against the protected names. */
+  assigned?: Array<{ name: string; value: string; raw?: string }>;
 }
 
 export function isDynamic(w: Word | string): boolean {

@@ -13,16 +13,16 @@ import { basename, shift, skipOptions, stdinScript, VALUE_OPTS, wordsToScript } 
 import { UNWRAPPERS, type Unwrapper } from './wrappers';
 import { followPackageScripts, followScript } from './follow';
 
-const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox', 'rbash', 'yash', 'csh', 'tcsh']);
+export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'mksh', 'fish', 'busybox', 'rbash', 'yash', 'csh', 'tcsh']);
 
-const INTERPRETERS: Record<string, CodeLang> = {
+export const INTERPRETERS: Record<string, CodeLang> = {
   python: 'python', python2: 'python', python3: 'python', pypy: 'python', pypy3: 'python', ipython: 'python',
   node: 'js', nodejs: 'js', bun: 'js', deno: 'js', tsx: 'js', 'ts-node': 'js',
   perl: 'perl', ruby: 'ruby', php: 'php',
 };
 
 /** JS package runners and task runners that run a named tool: `npx prisma …`. */
-const RUNNERS = new Set(['npx', 'pnpx', 'bunx', 'yarn', 'pnpm', 'npm', 'bun', 'bundle', 'poetry', 'uv', 'uvx', 'pipenv', 'pdm', 'hatch', 'rye', 'pipx', 'dotenv', 'cross-env', 'doppler', 'op', 'infisical', 'aws-vault', 'direnv', 'nix-shell', 'devbox', 'mise', 'asdf', 'rtx', 'with-contenv', 'envchain', 'sops', 'chamber']);
+export const RUNNERS = new Set(['npx', 'pnpx', 'bunx', 'yarn', 'pnpm', 'npm', 'bun', 'bundle', 'poetry', 'uv', 'uvx', 'pipenv', 'pdm', 'hatch', 'rye', 'pipx', 'dotenv', 'cross-env', 'doppler', 'op', 'infisical', 'aws-vault', 'direnv', 'nix-shell', 'devbox', 'mise', 'asdf', 'rtx', 'with-contenv', 'envchain', 'sops', 'chamber']);
 
 /**
  * Command words the analysis looks through or follows (wrappers, shells, runners,

@@ -373,7 +373,9 @@ processes['nohup'] = (c, ctx) => {
   const opts = VALUE_OPTS[name] ?? new Set<string>();
   let i = skipOptions(args, 0, opts);
   if (name === 'nice' && i < args.length && /^-?\d+$/.test(args[i].value)) i++;
-  const next = shift(c, i, name);
+  // `exec -c`: the command starts with an empty environment.
+  const wipes = name === 'exec' && args.slice(0, i).some((a) => /^-[a-z]*c/.test(a.value));
+  const next = shift(c, i, name, wipes ? { cleared: ['*'] } : undefined);
   if (!next) {
     emit(c, ctx);
     return 'done';
@@ -390,6 +392,14 @@ processes['setsid'] = processes['nohup'];
 processes['unbuffer'] = processes['nohup'];
 processes['caffeinate'] = processes['nohup'];
 processes['command'] = processes['nohup'];
+// `trap 'CODE' SIGNAL…`: CODE runs later, when the signal comes (or the shell exits).
+processes['trap'] = (c, ctx) => {
+  const args = c.args;
+  emit(c, ctx);
+  const code = args[0] && args[0].value !== '-' && !args[0].value.startsWith('-') && args.length > 1 ? args[0] : undefined;
+  if (code && code.value.trim()) parseNested(code.value.split(DYN).join('"$UNKNOWN"'), ctx, 'trap');
+  return 'done';
+};
 processes['timeout'] = (c, ctx) => {
   const args = c.args;
   const i = skipOptions(args, 0, VALUE_OPTS.timeout);
@@ -419,12 +429,16 @@ processes['env'] = (c, ctx) => {
   const args = c.args;
   let i = 0;
   const assignments = { ...c.assignments };
+  const cleared = [...(c.cleared ?? [])];
   while (i < args.length) {
     const v = args[i].value;
     if (v === '--') {
       i++;
       break;
     }
+    if (v === '-u' || v === '--unset') cleared.push(args[i + 1]?.value ?? '');
+    else if (v.startsWith('--unset=')) cleared.push(v.slice(8));
+    else if (v === '-i' || v === '-' || v === '--ignore-environment') cleared.push('*');
     if (v === '-u' || v === '--unset' || v === '-C' || v === '--chdir') {
       i += 2;
       continue;
@@ -447,7 +461,7 @@ processes['env'] = (c, ctx) => {
     }
     break;
   }
-  const next = shift(c, i, 'env', { assignments });
+  const next = shift(c, i, 'env', { assignments, ...(cleared.length ? { cleared } : {}) });
   if (!next) {
     emit(c, ctx);
     return 'done';

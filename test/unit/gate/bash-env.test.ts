@@ -15,15 +15,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const BASH_ENV = path.join(ROOT, 'media', 'gate', 'bash-env.sh');
-const HELPER = path.join(ROOT, 'test', 'fixtures', 'gate', 'fake-helper.sh');
+import { bakedGate, MEDIA } from './baked';
+
+const BASH_ENV = bakedGate().bashEnv;
 
 function setup(extraEnv: Record<string, string> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-bashenv-'));
   const log = path.join(dir, 'calls.log');
   fs.writeFileSync(log, '');
-  const env = { PATH: process.env.PATH, HOME: dir, BASH_ENV, TWOKEY_NODE: '/bin/bash', TWOKEY_GATE_JS: HELPER, FAKE_GATE_LOG: log, ...extraEnv };
+  const env = { PATH: process.env.PATH, HOME: dir, BASH_ENV, FAKE_GATE_LOG: log, ...extraEnv };
   const run = (args: string[], input?: string) => {
     // stdin must not be a socket (Node's default pipe): Debian's bash then takes itself for
     // a remote shell and reads bashrc instead of BASH_ENV. VS Code's terminals are ptys.
@@ -95,7 +95,7 @@ test("a user's own BASH_ENV runs first and is not checked", () => {
     cwd: s.dir,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, BASH_ENV, TWOKEY_USER_BASH_ENV: user, TWOKEY_NODE: '/bin/bash', TWOKEY_GATE_JS: HELPER, FAKE_GATE_LOG: path.join(s.dir, 'calls.log') },
+    env: { PATH: process.env.PATH, BASH_ENV, TWOKEY_USER_BASH_ENV: user, FAKE_GATE_LOG: path.join(s.dir, 'calls.log') },
   });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(fs.readFileSync(path.join(s.dir, 'u.txt'), 'utf8').trim(), '1');
@@ -121,8 +121,8 @@ test("installed tools' own scripts (hidden folders of $HOME) are left alone; the
   assert.equal(mine.status, 126);
 });
 
-test('without the helper variable nothing is gated', () => {
-  const s = setup({ TWOKEY_GATE_JS: '' });
+test('the bare media file (no baked configuration) gates nothing', () => {
+  const s = setup({ BASH_ENV: path.join(MEDIA, 'bash-env.sh') });
   const r = s.run(['-c', 'rm -rf /tmp/twokey-none-x; echo ok > ok.txt']);
   assert.equal(r.status, 0);
   assert.ok(s.exists('ok.txt'));

@@ -10,9 +10,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const GATE = path.join(ROOT, 'media', 'gate', 'bash-gate.sh');
-const HELPER = path.join(ROOT, 'test', 'fixtures', 'gate', 'fake-helper.sh');
+import { bakedGate, ROOT } from './baked';
+
+// The gate files as the extension writes them, with the fake helper (run by bash) baked in.
+const GATE = bakedGate().bashGate;
 
 function runBash(lines: string[], histcontrol = 'ignoreboth'): { dir: string; calls: string[]; out: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-gate-'));
@@ -28,8 +29,6 @@ function runBash(lines: string[], histcontrol = 'ignoreboth'): { dir: string; ca
       HISTCONTROL: histcontrol,
       HISTFILE: path.join(dir, '.hist'),
       PROMPT_COMMAND: `source '${GATE}'`,
-      TWOKEY_NODE: '/bin/bash',
-      TWOKEY_GATE_JS: HELPER,
       FAKE_GATE_LOG: log,
     },
   });
@@ -84,8 +83,6 @@ test('variables the policy keeps out of terminals are unset, not just empty', ()
       PATH: process.env.PATH,
       HOME: dir,
       PROMPT_COMMAND: `source '${GATE}'`,
-      TWOKEY_NODE: '/bin/bash',
-      TWOKEY_GATE_JS: HELPER,
       FAKE_GATE_LOG: path.join(dir, 'calls.log'),
       TWOKEY_MASKED_VARS: 'PROD_DB_PASSWORD KEEP',
       PROD_DB_PASSWORD: '',
@@ -111,6 +108,7 @@ test('with the real helper and engine, the gate never refuses its own statements
   fs.mkdirSync(path.join(dir, '.twokey'));
   fs.writeFileSync(path.join(dir, '.twokey', 'audit.jsonl'), '');
   const gateJs = path.join(ROOT, 'dist', 'gate.js');
+  const real = bakedGate({ node: process.execPath, gateJs, socket: path.join(dir, 'no-broker.sock') }).bashGate;
   const r = spawnSync('bash', ['--norc', '--noprofile', '-i'], {
     cwd: dir,
     input: [' echo hidden > hidden.txt', 'echo after > after.txt', 'rm -rf victim', 'echo "rc=$?" > rc.txt'].join('\n') + '\n',
@@ -119,10 +117,7 @@ test('with the real helper and engine, the gate never refuses its own statements
       PATH: process.env.PATH,
       HOME: dir,
       HISTCONTROL: 'ignoreboth',
-      PROMPT_COMMAND: `source '${GATE}'`,
-      TWOKEY_NODE: process.execPath,
-      TWOKEY_GATE_JS: gateJs,
-      TWOKEY_SOCKET: path.join(dir, 'no-broker.sock'),
+      PROMPT_COMMAND: `source '${real}'`,
       TWOKEY_STATE_DIR: path.join(dir, 'state'),
     },
   });

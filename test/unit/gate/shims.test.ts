@@ -115,7 +115,8 @@ test('a tool that is not installed reports 127, as the shell would', () => {
 
 test('a helper that cannot run refuses, saying so', () => {
   const s = setup();
-  const r = s.run('psql', ['-c', 'select 1'], { TWOKEY_NODE: path.join(s.dir, 'no-such-node') });
+  writeShims(s.shims, ['psql'], { gateJs: HELPER, node: path.join(s.dir, 'no-such-node') });
+  const r = s.run('psql', ['-c', 'select 1']);
   assert.equal(r.status, 126);
   assert.deepEqual(r.real, []);
   assert.match(r.stderr, /TwoKey: refused `psql` because its gate helper could not run/);
@@ -162,8 +163,8 @@ test('argvToLine quotes only what needs it and round-trips through sh', () => {
 
 test('broker down: the real helper refuses high-risk calls with why and how to recover, lets harmless ones run', { skip: !fs.existsSync(GATE_JS) && 'run npm run build first' }, () => {
   const s = setup();
-  writeShims(s.shims, ['psql', 'kubectl'], { gateJs: GATE_JS, node: process.execPath });
-  const down = { TWOKEY_SOCKET: path.join(s.dir, 'no-broker.sock'), TWOKEY_SECRET: 'x' };
+  writeShims(s.shims, ['psql', 'kubectl'], { gateJs: GATE_JS, node: process.execPath, socket: path.join(s.dir, 'no-broker.sock'), keyFile: path.join(s.dir, 'key') });
+  const down = {};
   const refused = s.run('psql', ['postgres://db.example.com/prod', '-c', 'DROP DATABASE prod'], down);
   assert.equal(refused.status, 126);
   assert.deepEqual(refused.real, []);
@@ -175,9 +176,9 @@ test('broker down: the real helper refuses high-risk calls with why and how to r
   assert.equal(ok.status, 0, ok.stderr);
   assert.deepEqual(ok.real, ['psql <-c> <select 1>']);
   // The line form, as the shell gates call it.
-  const line = spawnSync(process.execPath, [GATE_JS, '--source', 'terminal', '--cwd', s.dir, '--', 'rm -rf /'], { env: { ...s.env, ...down }, encoding: 'utf8' });
+  const line = spawnSync(process.execPath, [GATE_JS, '--socket', path.join(s.dir, 'no-broker.sock'), '--source', 'terminal', '--cwd', s.dir, '--', 'rm -rf /'], { env: { ...s.env, ...down }, encoding: 'utf8' });
   assert.equal(line.status, 126);
   assert.match(line.stderr, /TwoKey: refused `rm -rf \/`/);
-  const harmless = spawnSync(process.execPath, [GATE_JS, '--source', 'terminal', '--cwd', s.dir, '--', 'ls -la'], { env: { ...s.env, ...down }, encoding: 'utf8' });
+  const harmless = spawnSync(process.execPath, [GATE_JS, '--socket', path.join(s.dir, 'no-broker.sock'), '--source', 'terminal', '--cwd', s.dir, '--', 'ls -la'], { env: { ...s.env, ...down }, encoding: 'utf8' });
   assert.equal(harmless.status, 0);
 });

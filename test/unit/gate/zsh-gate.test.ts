@@ -11,9 +11,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const ZDOTDIR = path.join(ROOT, 'media', 'gate', 'zsh');
-const HELPER = path.join(ROOT, 'test', 'fixtures', 'gate', 'fake-helper.sh');
+import { bakedGate, MEDIA } from './baked';
+
+const ZDOTDIR = bakedGate().zshDir;
 
 const USER_ZSHRC = [
   'alias ll="echo from-alias"',
@@ -47,8 +47,6 @@ function setup(userFiles: Record<string, string> = { '.zshrc': USER_ZSHRC, '.zsh
     HOME: dir,
     ZDOTDIR,
     TWOKEY_USER_ZDOTDIR: user,
-    TWOKEY_NODE: '/bin/bash',
-    TWOKEY_GATE_JS: HELPER,
     FAKE_GATE_LOG: log,
   };
   const finish = (r: { stdout: string; stderr: string; status: number | null }): Run => ({
@@ -181,14 +179,14 @@ test("a user's .zshenv that moves ZDOTDIR is followed for .zshrc", () => {
   assert.equal(read(r.work, 'rc.txt'), 'rc=126');
 });
 
-test('without the helper variable the files only chain the user\'s config', () => {
+test('without a baked configuration (the bare media files) they only chain the user\'s config', () => {
   const s = setup();
   const r = s.zsh(['-c', 'echo "$FROM_USER_ENV" > e.txt']);
   assert.equal(r.status, 0);
   const bare = spawnSync('zsh', ['-c', 'echo "$FROM_USER_ENV" > e2.txt; rm -rf /tmp/twokey-none-x'], {
     cwd: r.work,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: r.dir, ZDOTDIR, TWOKEY_USER_ZDOTDIR: path.join(r.dir, 'user') },
+    env: { PATH: process.env.PATH, HOME: r.dir, ZDOTDIR: path.join(MEDIA, 'zsh'), TWOKEY_USER_ZDOTDIR: path.join(r.dir, 'user') },
   });
   assert.equal(bare.status, 0);
   assert.equal(read(r.work, 'e2.txt'), '1');
