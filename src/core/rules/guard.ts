@@ -291,8 +291,15 @@ function shellHits(c: SimpleCommand): RuleHit[] {
     if (skip || noRcs) return ask(`starts zsh with ${skip ?? 'rcs off'}, which skips the startup files TwoKey's shell gate comes in through`);
     return [];
   }
+  // `sh x.sh`: the engine reads the script and judges what it runs (one it cannot read is
+  // asked); a POSIX shell's script needs no gate of its own. A session, or a shell whose
+  // language the engine does not read (fish, csh…), is opaque.
+  const script = vs.find((v) => !v.startsWith('-') && !v.startsWith('+'));
+  if (script && POSIX_SHELLS.test(c.name)) return [];
   return ask(`starts ${c.name}, a shell TwoKey has no gate for: what it runs is not checked`);
 }
+
+const POSIX_SHELLS = /^(?:sh|dash|ash|ksh|ksh93|mksh|pdksh|yash|posh)$/;
 
 /** Runs on every simple command. */
 export function guardRule(c: SimpleCommand, ctx: RuleContext): RuleHit[] {

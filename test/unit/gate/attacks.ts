@@ -89,12 +89,12 @@ export const ATTACKS: Record<string, string[]> = {
     'zsh --no-rcs',
     'zsh -d -f x.zsh',
     'zsh +o rcs',
-    'sh x.sh',
+    // A POSIX shell's script file is read and judged by the engine (redteam.test.ts runs
+    // `sh ./x.sh` with a destructive x.sh); sessions and shells it cannot read stay asked.
     'sh',
     'dash',
-    'dash x.sh',
-    'ksh x.sh',
-    'busybox sh x.sh',
+    'fish x.fish',
+    'csh x.csh',
   ],
 };
 
