@@ -54,7 +54,7 @@ while [ -n "$__twokey_rest" ]; do
   case $__twokey_rest in *"$__twokey_nl"*) __twokey_rest=${__twokey_rest#*"$__twokey_nl"} ;; *) __twokey_rest='' ;; esac
 done
 unset __twokey_rest __twokey_n __twokey_e __twokey_c
-__twokey_re="(^|[;&|(){}!]|${__twokey_nl}|(^|[^[:alnum:]_])(then|do|else|elif|if|while|until)[[:space:]])[[:space:]]*([[:alnum:]_]+=[^[:space:]]*[[:space:]]+)*((${__twokey_words})([^[:alnum:]_.-]|\$)|[\\/.~=\$\"\'])|[\$][(]|\`|[<>][(]${__twokey_names_re}"
+__twokey_re="(^|[;&|(){}!]|${__twokey_nl}|(^|[^[:alnum:]_])(then|do|else|elif|if|while|until)[[:space:]])[[:space:]]*([[:alnum:]_]+=[^[:space:]]*[[:space:]]+)*((${__twokey_words})([^[:alnum:]_.-]|\$)|[\\/.~=\$\"\'])|[\$][(]|\`|[<>][(]|(^|[;&|(){}!]|${__twokey_nl})[[:space:]]*((:|true|false)[[:space:]]+)?[0-9]*>[^&(]${__twokey_names_re}"
 
 # $1: a command line. Returns 0 when the engine should see it, 1 when it is plainly harmless.
 __twokey_risky() {

@@ -88,9 +88,11 @@ async function offlineVerdict(args: Args): Promise<GateResponse> {
   }
   // Lazy: the engine (and its WebAssembly parser) loads only when the broker is gone.
   const { createEngine } = await import('../core/engine');
+  const { nodeFileSource, nodePlanReader } = await import('../core/shell/files');
   // A fresh process: the first checks run cold (no JIT yet), so the in-editor 50 ms budget
   // would turn harmless lines into refusals. Warm up once and allow a wider budget here.
-  const engine = await createEngine({ timeBudgetMs: 1000 });
+  // Scripts, package files and saved plans are followed here too (`sh ./x.sh` is judged by x.sh).
+  const engine = await createEngine({ timeBudgetMs: 1000, files: nodeFileSource(), showPlan: nodePlanReader() });
   engine.check({ command: 'true', cwd: args.cwd, env: {}, source: args.source });
   const v = engine.check({ command: args.command, cwd: args.cwd, env: process.env, source: args.source });
   if (v.decision === 'allow') return { decision: 'allow', message: '' };

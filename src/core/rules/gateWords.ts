@@ -8,7 +8,9 @@
  */
 import { ruleNames } from './index';
 import { GATE_VARIABLES } from './guard';
-import { INTERPRETERS, RUNNERS, SHELLS } from '../shell/unwrap';
+import { INTERPRETERS, RUNNERS, SHELLS, wrapperWords } from '../shell/unwrap';
+import { LOCAL_RULE_WORDS } from './local';
+import { PLANT_NAMES } from '../shell/plant';
 import { DEFAULT_POLICY } from '../policy/defaults';
 import { DEVICE } from './filesystem';
 
@@ -31,7 +33,7 @@ function sortedUnique(xs: Iterable<string>): string[] {
 
 /** Command words for `__twokey_words` (an ERE alternation; dots escaped). */
 export function prefilterWords(): string[] {
-  return sortedUnique([...ruleNames(), ...WRAPPERS, ...GUARD_COMMANDS, ...SHELLS, ...RUNNERS, ...Object.keys(INTERPRETERS)]).filter(
+  return sortedUnique([...ruleNames(), ...wrapperWords(), ...LOCAL_RULE_WORDS, ...WRAPPERS, ...GUARD_COMMANDS, ...SHELLS, ...RUNNERS, ...Object.keys(INTERPRETERS)]).filter(
     (w) => /^[A-Za-z0-9_][A-Za-z0-9_.+/-]*$/.test(w) && w !== '.' && w !== ':',
   );
 }
@@ -54,6 +56,8 @@ export function prefilterNames(protectedVariables: readonly string[] = DEFAULT_P
     '--dangerously', '--yolo', '--trust-all-tools', '--allow-all', 'approval', 'bypassPermissions', 'danger-full-access', '--auto-approve', '--no-confirm',
     '--force-approve', '--always-approve', '--yes-always',
     '.env', '.twokey', 'hooks.json', '.claude', '.cursor', '.github/hooks', '.aws', '.kube', '.ssh', '.local/state/twokey',
+    // Files that plant a command for later (start-up files, git hooks, package.json…).
+    ...PLANT_NAMES,
     '__vsc_', 'TRAP', 'extdebug', 'debug_before_cmd', 'DEBUG_BEFORE_CMD', 'debugbeforecmd', 'functrace', '()', 'function ',
     ...vars,
   ]).filter((n) => /^[^'"\\*?[\]]+$/.test(n));

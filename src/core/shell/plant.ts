@@ -5,6 +5,16 @@
  */
 import { posix } from 'node:path';
 
+/**
+ * Substrings of every path `plantedWhere` recognises, for a cheap first look (the gates'
+ * prefilter sends any line naming one to the engine).
+ */
+export const PLANT_NAMES: readonly string[] = [
+  '.bashrc', '.bash_profile', '.bash_login', '.bash_logout', '.profile', '.zshrc', '.zshenv', '.zprofile', '.zlogin', '.zlogout',
+  '.kshrc', '.mkshrc', '.cshrc', '.tcshrc', '.login', 'config.fish', 'conf.d/', 'autostart/', 'systemd/', '/etc/', '/var/spool/cron',
+  '.envrc', '.git/hooks', '.husky', 'package.json', 'akefile', 'justfile', 'Justfile', 'Taskfile', 'composer.json', 'tasks.json',
+];
+
 /** What runs a planted file, or undefined when the path is not one. `abs` is absolute. */
 export function plantedWhere(abs: string, home: string | undefined): string | undefined {
   const base = posix.basename(abs);

@@ -565,12 +565,29 @@ shellBuiltins['source'] = (c, ctx) => {
   } else if (file && /^\/dev\/(stdin|fd\/0)$/.test(file.value)) {
     stdinScript(c, ctx, name, 'source');
   } else if (file) {
-    followScript(c, ctx, file, `${name} ${file.raw}`, 'shell', true);
+    followScript(c, ctx, sourcedFile(file, ctx), `${name} ${file.raw}`, 'shell', true);
   }
   emit(c, ctx);
   return 'done';
 };
 shellBuiltins['.'] = shellBuiltins['source'];
+
+/**
+ * The file `source NAME` reads: a name without a slash is looked up on PATH first (bash's
+ * `sourcepath`, zsh alike), then in the current folder.
+ */
+function sourcedFile(file: Word, ctx: WalkContext): Word {
+  if (file.value.includes('/') || file.value.includes(DYN) || !ctx.files) return file;
+  const pathVar = ctx.vars.get('PATH') ?? ctx.env?.PATH;
+  if (!pathVar || pathVar.includes(DYN)) return file;
+  for (const dir of pathVar.split(':')) {
+    if (!dir.startsWith('/')) continue;
+    const abs = posix.join(dir, file.value);
+    const r = ctx.files.read(abs);
+    if (!('problem' in r) || r.problem !== 'missing') return { value: abs, raw: file.raw };
+  }
+  return file;
+}
 
 const packages: Record<string, Unwrapper> = {};
 packages['make'] = (c, ctx) => {

@@ -9,11 +9,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { bakedGate } from './baked';
+import type { GateFiles } from '../../../src/intercept/gateFiles';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const OUT_SRC = path.resolve(__dirname, '..', '..', '..', 'src');
-const BASH_GATE = path.join(ROOT, 'media', 'gate', 'bash-gate.sh');
-const ZDOTDIR = path.join(ROOT, 'media', 'gate', 'zsh');
 
 /** Stands in for dist/gate.js: the real engine over the real disk; any non-allow verdict refuses. */
 function writeHelper(dir: string): string {
@@ -56,12 +55,17 @@ const LINES = [
   { line: 'python3 clean.py', cites: /clean\.py line 2/ },
 ];
 
+/** The gate files as the extension writes them, with this test's helper baked in. */
+function gateFor(dir: string): GateFiles {
+  return bakedGate({ node: process.execPath, gateJs: writeHelper(dir), dir: path.join(dir, 'gate') });
+}
+
 function runBash(work: string, dir: string, lines: string[]): string {
   const r = spawnSync('bash', ['--norc', '--noprofile', '-i'], {
     cwd: work,
     input: lines.join('\n') + '\n',
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: dir, HISTFILE: path.join(dir, '.hist'), PROMPT_COMMAND: `source '${BASH_GATE}'`, TWOKEY_NODE: process.execPath, TWOKEY_GATE_JS: writeHelper(dir) },
+    env: { PATH: process.env.PATH, HOME: dir, HISTFILE: path.join(dir, '.hist'), PROMPT_COMMAND: `source '${gateFor(dir).bashGate}'` },
   });
   return r.stdout + r.stderr;
 }
@@ -73,7 +77,7 @@ function runZsh(work: string, dir: string, lines: string[]): string {
     cwd: work,
     input: lines.join('\n') + '\n',
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: dir, ZDOTDIR, TWOKEY_USER_ZDOTDIR: user, TWOKEY_NODE: process.execPath, TWOKEY_GATE_JS: writeHelper(dir) },
+    env: { PATH: process.env.PATH, HOME: dir, ZDOTDIR: gateFor(dir).zshDir, TWOKEY_USER_ZDOTDIR: user },
   });
   return r.stdout + r.stderr;
 }

@@ -252,9 +252,15 @@ for (const shell of ['bash', 'zsh'] as Shell[]) {
 
 test('bash, real engine, no broker: what slipped through is recorded as tamper, and the next command is refused', { skip: !fs.existsSync(GATE_JS) && 'run npm run build first' }, async () => {
   const b = box();
-  // The engine does not read sourced files: the trap removal inside slips through.
-  fs.writeFileSync(path.join(b.work, 'innocent.sh'), 'trap - DEBUG\n');
-  const out = await typeInto('bash', b, ['source ./innocent.sh', 'echo next > next.txt', 'rm -rf victim'], { node: process.execPath, gateJs: GATE_JS });
+  // The engine reads a sourced file when the line is checked; one rewritten between the check
+  // and the moment it runs (a background job) slips through: the integrity check catches it.
+  fs.writeFileSync(path.join(b.work, 'innocent.sh'), 'true\n');
+  const out = await typeInto(
+    'bash',
+    b,
+    ["(sleep 0.5; echo 'trap - DEBUG' > innocent.sh) &", 'sleep 1.5; source ./innocent.sh', 'echo next > next.txt', 'rm -rf victim'],
+    { node: process.execPath, gateJs: GATE_JS },
+  );
   assert.ok(intact(b), out);
   assert.ok(!exists(b, 'next.txt'), 'after tampering, with nobody to ask, the next command is refused');
   // The report runs in the background; give it a moment to land.
