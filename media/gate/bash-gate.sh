@@ -108,6 +108,7 @@ if [[ ${__twokey_installed@a} != *r* && $- == *i* && -r "${BASH_SOURCE[0]%/*}/ga
         fi
         if [[ $__twokey_new_line == 1 ]]; then
           __twokey_new_line=0
+          __twokey_path_first
           __tk_hist=$(builtin history 1)
           if [[ -n "$__tk_hist" && "$__tk_hist" != "$__twokey_last_hist" ]]; then
             __twokey_last_hist="$__tk_hist"
@@ -161,8 +162,18 @@ if [[ ${__twokey_installed@a} != *r* && $- == *i* && -r "${BASH_SOURCE[0]%/*}/ga
   elif builtin declare -F __vsc_preexec_only >/dev/null; then __twokey_vsc=__vsc_preexec_only
   fi
   readonly __twokey_vsc
+  # The PATH shims stay first, whatever the user's rc files or prompt hooks (nvm, asdf, mise,
+  # direnv) put in front since: checked before each line runs.
+  __twokey_path_first() {
+    [[ -n ${__twokey_shimdir-} && ${PATH%%:*} != "$__twokey_shimdir" ]] || return 0
+    local p=":$PATH:"
+    p=${p//":$__twokey_shimdir:"/:}
+    p=${p#:}
+    p=${p%:}
+    PATH="$__twokey_shimdir${p:+:$p}"
+  }
   # The gate's functions cannot be redefined or unset for the rest of this shell.
-  readonly -f __twokey_trap __twokey_check_line __twokey_status __twokey_risky __twokey_maybe_named __twokey_helper __twokey_refuse \
+  readonly -f __twokey_path_first __twokey_trap __twokey_check_line __twokey_status __twokey_risky __twokey_maybe_named __twokey_helper __twokey_refuse \
     __twokey_report_tamper __twokey_integrity 2>/dev/null
   builtin trap '__twokey_trap "$_"' DEBUG
   # extdebug lets the trap skip a command; set here, at the first prompt, not in a startup file.

@@ -25,6 +25,8 @@ export interface GateConfig {
   keyFile: string;
   /** The policy's protected variables: the prefilter sends every line that names one. */
   protectedVariables?: readonly string[];
+  /** The PATH shims' folder: the gates keep it first on PATH before every line. */
+  shimDir?: string;
 }
 
 export interface GateFiles {
@@ -55,6 +57,7 @@ export function gateConfScript(cfg: GateConfig): string {
     `readonly __twokey_js=${shWord(cfg.gateJs)}`,
     `readonly __twokey_sock=${shWord(cfg.socket)}`,
     `readonly __twokey_key=${shWord(cfg.keyFile)}`,
+    `readonly __twokey_shimdir=${shWord(cfg.shimDir && !/[\n\0:]/.test(cfg.shimDir) ? cfg.shimDir : '')}`,
     '',
   ].join('\n');
 }

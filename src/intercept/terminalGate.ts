@@ -38,7 +38,7 @@ export function installGateEnvironment(collection: vscode.GlobalEnvironmentVaria
   collection.description = 'TwoKey: asks before destructive commands run in this terminal';
   // The helper, Node, the socket and the key file are baked into these files, not taken
   // from the terminal's variables (which any line can change).
-  const files = writeGateFiles(w.mediaGate, w.gateDir, { node: process.execPath, gateJs: w.gateHelper, socket: w.socketPath, keyFile: w.keyFile, protectedVariables: w.protectedVariables });
+  const files = writeGateFiles(w.mediaGate, w.gateDir, { node: process.execPath, gateJs: w.gateHelper, socket: w.socketPath, keyFile: w.keyFile, protectedVariables: w.protectedVariables, shimDir: w.shims?.names.length ? w.shims.dir : undefined });
   // Bash evaluates PROMPT_COMMAND at every prompt; VS Code's shell integration keeps it.
   collection.prepend('PROMPT_COMMAND', `source ${shQuote(files.bashGate)}; `);
   // Only for looking (which terminals are gated); no gate reads it.

@@ -26,6 +26,8 @@ if [[ ${(t)__twokey_node} == *readonly* && -o interactive && ${(t)__twokey_insta
     local __tk_opt=''
     [[ -o debug_before_cmd ]] || { builtin setopt debug_before_cmd; __tk_opt='debug_before_cmd was switched off'; }
     builtin emulate -L zsh
+    # The PATH shims stay first, whatever rc files or precmd hooks (nvm, asdf, mise) put in front.
+    [[ -n ${__twokey_shimdir-} && ${path[1]-} != $__twokey_shimdir ]] && path=($__twokey_shimdir ${path:#$__twokey_shimdir})
     [[ ${functions[__twokey_integrity]-} == "${__twokey_bodies[__twokey_integrity]}" ]] || functions[__twokey_integrity]=${__twokey_bodies[__twokey_integrity]}
     __twokey_integrity "$__tk_opt" quick
     __twokey_check "${3:-$1}" && return 0
