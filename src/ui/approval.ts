@@ -118,7 +118,12 @@ export class ApprovalPrompt {
     const lost = preview ? compactSummary(preview, root) : this.previews ? [vscode.l10n.t('Still counting: the panel beside fills in as TwoKey counts.')] : [];
     const detail = [
       ...(lost.length ? [vscode.l10n.t('What would be lost:'), ...lost.map((l) => `  ${l}`), ''] : []),
-      v.targets.length ? vscode.l10n.t('Target: {0}', v.targets.map(rel).join(', ')) : '',
+      // The command's own target and how it was resolved, else the paths it names.
+      v.target
+        ? vscode.l10n.t('Target: {0}', `\`${v.target.tool}\` → \`${v.target.name}\` (${v.target.how}) → ${v.target.environment}`)
+        : v.targets.length
+          ? vscode.l10n.t('Target: {0}', v.targets.map(rel).join(', '))
+          : '',
       evidence.length
         ? vscode.l10n.t('Environment: {0}', v.environment)
         : vscode.l10n.t('Environment: {0} (no signal places this command; unknown counts as production)', v.environment),

@@ -62,7 +62,7 @@ for (const version of VERSIONS) {
       assert.match(text, /kubectl --context prod apply -f x\.yaml/);
       assert.match(text, /in production/);
       assert.match(text, /`kubectl` → `prod` \(--context, server prod\.k8s\.acme\.io\) → production/);
-      assert.match(text, /Allowing asks you to type "prod"/);
+      assert.match(text, /Allow once asks you to type "prod"/);
       await clickDialogButton(page, 'Allow once');
       await answerInputBox(page, 'production', /Type "prod"/);
       await waitUntil('the refusal on record', () => records(ws).some((r) => r.command === line && r.decision === 'denied'));

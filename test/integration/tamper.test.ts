@@ -1,6 +1,6 @@
 /**
- * In-host: a line that switches a terminal's gate off (here from inside a sourced file, which
- * the engine does not read) is detected at the next prompt: the badge shows the terminal
+ * In-host: a line that switches a terminal's gate off (here from inside a sourced file that a
+ * background job rewrites after the engine read it) is detected at the next prompt: the badge shows the terminal
  * compromised (red), a `tamper` record is written, and the next command from that terminal
  * waits for a person (in the test host nobody can answer, so it is refused).
  */
@@ -20,14 +20,18 @@ describe('A tampered terminal', () => {
     this.timeout(120_000);
     const a = await apiOf<Api>();
     const script = path.join(ws(), 'innocent.sh');
-    fs.writeFileSync(script, 'trap - DEBUG\n');
+    fs.writeFileSync(script, 'true\n');
     const after = path.join(ws(), 'after-tamper.txt');
     fs.rmSync(after, { force: true });
     assert.doesNotMatch(a.badge().text, /compromised/);
     const t = vscode.window.createTerminal({ name: 'twokey-tamper', shellPath: '/bin/bash', cwd: ws() });
     try {
       await new Promise((r) => setTimeout(r, 1500));
-      t.sendText('source ./innocent.sh');
+      // The engine reads innocent.sh when the line is checked (harmless then); the job rewrites
+      // it before the source runs: what slipped through is caught by the integrity check.
+      t.sendText(`(sleep 3; echo 'trap - DEBUG' > innocent.sh) &`);
+      await new Promise((r) => setTimeout(r, 300));
+      t.sendText('sleep 5; source ./innocent.sh');
       const rec = await waitFor('a tamper record', () => records(a).find((r) => r.decision === 'tamper'), 60_000);
       assert.match(String(rec.command), /DEBUG trap was removed/);
       assert.deepEqual(rec.rules, ['guard.tamper']);

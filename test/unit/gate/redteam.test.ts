@@ -258,7 +258,7 @@ test('bash, real engine, no broker: what slipped through is recorded as tamper, 
   const out = await typeInto(
     'bash',
     b,
-    ["(sleep 0.5; echo 'trap - DEBUG' > innocent.sh) &", 'sleep 1.5; source ./innocent.sh', 'echo next > next.txt', 'rm -rf victim'],
+    ["(sleep 1; echo 'trap - DEBUG' > innocent.sh) &", 'sleep 2.5; source ./innocent.sh', 'echo next > next.txt', 'rm -rf victim'],
     { node: process.execPath, gateJs: GATE_JS },
   );
   assert.ok(intact(b), out);
