@@ -78,7 +78,10 @@ export async function makeShellTasks(tasks: readonly Convertible[], audit: TaskC
       converted.push({ name: t.name, line: r.commandLine });
     }
     if (!converted.length) continue;
-    fs.writeFileSync(file, text);
+    // Atomically: VS Code, another editor or a task runner reading it never sees it half written.
+    const tmp = `${file}.twokey-${process.pid}.tmp`;
+    fs.writeFileSync(tmp, text, { mode: fs.statSync(file).mode & 0o777 });
+    fs.renameSync(tmp, file);
     for (const c of converted) {
       log.info(`[tasks] task '${c.name}' in ${file} is now a shell task: ${c.line}`);
       done.push(c.line);

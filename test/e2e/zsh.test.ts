@@ -181,8 +181,15 @@ for (const version of VERSIONS) {
       await item.waitFor({ state: 'visible', timeout: 30_000 });
       await item.locator('.monaco-button', { hasText: 'Make It Ask First' }).first().click();
       const tasksFile = path.join(workspace, '.vscode', 'tasks.json');
-      await waitUntil('tasks.json to hold no process task', () => !/"type": "process"/.test(fs.readFileSync(tasksFile, 'utf8')));
-      const converted = (JSON.parse(fs.readFileSync(tasksFile, 'utf8')) as typeof TASKS).tasks.find((t) => t.label === 'wipe-process');
+      const tasksNow = () => {
+        try {
+          return JSON.parse(fs.readFileSync(tasksFile, 'utf8')) as typeof TASKS;
+        } catch {
+          return undefined; // being written
+        }
+      };
+      await waitUntil('tasks.json to hold no process task', () => tasksNow()?.tasks.every((t) => t.type !== 'process'));
+      const converted = tasksNow()?.tasks.find((t) => t.label === 'wipe-process');
       assert.deepEqual({ type: converted?.type, command: converted?.command, args: 'args' in (converted ?? {}) }, { type: 'shell', command: 'rm -rf victim', args: false });
       await page.waitForTimeout(1000);
       await runTask(page, 'wipe-process');
