@@ -93,32 +93,21 @@ async function classifyHere(call: AgentCall, root: string, home: string): Promis
 }
 
 async function record(root: string, call: AgentCall, v: Verdict, decision: 'allowed' | 'denied' | 'observed', durationMs: number, home: string): Promise<void> {
-  try {
-    const { openAuditLog } = await import('../core/audit');
-    const dir = path.join(root, '.twokey');
-    const log = openAuditLog(dir, { onError: (m) => process.stderr.write(`TwoKey: ${m}\n`) });
-    try {
-      await log.append({
-        source: call.agent,
-        command: describeCall(call, home),
-        cwd: call.cwd,
-        environment: v.environment,
-        evidence: v.evidence,
-        risk: v.risk,
-        rules: v.rules,
-        decision,
-        decidedBy: 'policy',
-        durationMs,
-        reason: v.reason,
-        session: call.session,
-      });
-      await log.flush(1000);
-    } finally {
-      log.dispose();
-    }
-  } catch (err) {
-    process.stderr.write(`TwoKey: could not write the audit record: ${maskSecrets(err instanceof Error ? err.message : String(err))}\n`);
-  }
+  const { appendOnce } = await import('../core/audit');
+  await appendOnce(path.join(root, '.twokey'), {
+    source: call.agent,
+    command: describeCall(call, home),
+    cwd: call.cwd,
+    environment: v.environment,
+    evidence: v.evidence,
+    risk: v.risk,
+    rules: v.rules,
+    decision,
+    decidedBy: 'policy',
+    durationMs,
+    reason: v.reason,
+    session: call.session,
+  });
 }
 
 async function local(call: AgentCall, started: number): Promise<HookOutcome> {

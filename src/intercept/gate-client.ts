@@ -123,32 +123,22 @@ async function recordOffline(args: Args, v: Verdict, decision: 'denied' | 'tampe
     d = up;
   }
   if (!dir) return;
-  try {
-    const { openAuditLog } = await import('../core/audit');
-    const log = openAuditLog(dir, { onError: (m) => process.stderr.write(`TwoKey: ${m}\n`) });
-    try {
-      await log.append({
-        source: args.source,
-        command: args.command,
-        cwd: args.cwd,
-        environment: v.environment,
-        evidence: v.evidence,
-        risk: v.risk,
-        rules: v.rules,
-        decision,
-        decidedBy: 'policy',
-        reason:
-          decision === 'tamper'
-            ? `The TwoKey gate found itself changed in shell ${args.shellPid ?? '?'} (${args.command}); it restored itself. The extension could not be reached.`
-            : `The TwoKey extension could not be reached to ask a person, so the gate refused on its own: ${v.reason}`,
-      });
-      await log.flush(1000);
-    } finally {
-      log.dispose();
-    }
-  } catch (err) {
-    process.stderr.write(`TwoKey: could not write the audit record: ${err instanceof Error ? err.message : String(err)}\n`);
-  }
+  const { appendOnce } = await import('../core/audit');
+  await appendOnce(dir, {
+    source: args.source,
+    command: args.command,
+    cwd: args.cwd,
+    environment: v.environment,
+    evidence: v.evidence,
+    risk: v.risk,
+    rules: v.rules,
+    decision,
+    decidedBy: 'policy',
+    reason:
+      decision === 'tamper'
+        ? `The TwoKey gate found itself changed in shell ${args.shellPid ?? '?'} (${args.command}); it restored itself. The extension could not be reached.`
+        : `The TwoKey extension could not be reached to ask a person, so the gate refused on its own: ${v.reason}`,
+  });
 }
 
 export async function runGate(argv: string[]): Promise<number> {

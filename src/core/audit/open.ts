@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import { AuditLog, type AuditLogOptions } from './log';
+import type { AuditEntry } from './record';
+import { maskSecrets } from '../redact';
 import { defaultStateDir, FileHeadStore } from './head';
 import { loadOrCreateKey } from './key';
 import { parseSyslogTarget, type ForwardOptions } from './forward';
@@ -84,4 +86,22 @@ export function openAuditLog(dir: string, opts: OpenAuditOptions = {}): AuditLog
     key,
     dir,
   });
+}
+
+/**
+ * One record from a short-lived process (an agent hook, the offline gate): open the log, append,
+ * flush, close. A failure is said on stderr (masked) and never thrown: the caller's answer stands.
+ */
+export async function appendOnce(dir: string, entry: AuditEntry): Promise<void> {
+  try {
+    const log = openAuditLog(dir, { onError: (m) => process.stderr.write(`TwoKey: ${maskSecrets(m)}\n`) });
+    try {
+      await log.append(entry);
+      await log.flush(1000);
+    } finally {
+      log.dispose();
+    }
+  } catch (err) {
+    process.stderr.write(`TwoKey: could not write the audit record: ${maskSecrets(err instanceof Error ? err.message : String(err))}\n`);
+  }
 }
