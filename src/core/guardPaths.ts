@@ -33,6 +33,7 @@ export interface GuardPathEntry {
 export const GUARD_PATHS: readonly GuardPathEntry[] = [
   { glob: '.twokey/audit*', kind: 'audit', in: 'any', label: "TwoKey's audit log" },
   { glob: '.twokey', kind: 'guard', in: 'any', label: "TwoKey's policy folder" },
+  { glob: '.twokey/policy.json', kind: 'guard', in: 'any', label: "TwoKey's policy" },
   { glob: '.twokey/**', kind: 'guard', in: 'any', label: "TwoKey's policy" },
   { glob: '.cursor/hooks.json', kind: 'guard', in: 'any', label: "Cursor's hooks" },
   { glob: '.cursor/hooks/**', kind: 'guard', in: 'any', label: "Cursor's hooks" },
@@ -77,6 +78,8 @@ export interface GuardPathContext {
   env?: Record<string, string | undefined>;
   /** The state folder (default: from env as the CLI finds it). */
   stateDir?: string;
+  /** The folder a relative path is relative to is only known when it runs (`cd "$X"; rm audit.jsonl`). */
+  cwdUnknown?: boolean;
 }
 
 export interface GuardPathMatch {
@@ -193,6 +196,25 @@ function matchConcrete(abs: string, ctx: GuardPathContext, homeReal: string | un
   return undefined;
 }
 
+/**
+ * A relative path in a folder known only when it runs may be inside any guard folder: it
+ * matches when it is the tail of an entry (`audit.jsonl` of `.twokey/audit*`; a bare `**`
+ * tail, which every path would match, does not count).
+ */
+function tailMatch(rel: string): GuardPathMatch | undefined {
+  let best: GuardPathMatch | undefined;
+  for (const e of GUARD_PATHS) {
+    if (e.in !== 'any') continue;
+    const segs = e.glob.split('/');
+    for (let i = 1; i < segs.length; i++) {
+      const tail = segs.slice(i);
+      if (tail.every((t) => t === '**')) continue;
+      if (mm(tail.join('/')).match(rel) && (!best || rank(e.kind) > rank(best.kind))) best = { kind: e.kind, label: e.label, path: rel };
+    }
+  }
+  return best;
+}
+
 const FIRST_SEGMENTS = new Set(GUARD_PATHS.filter((e) => e.in === 'any').map((e) => e.glob.split('/')[0]));
 
 /** Real paths of the home and state folders, looked up at most once a second. */
@@ -219,6 +241,10 @@ export function guardPathOf(file: string, ctx: GuardPathContext = {}, opts: { re
   const home = ctx.home ?? ctx.env?.HOME;
   let f = file;
   if (home && (f === '~' || f.startsWith('~/'))) f = home + f.slice(1);
+  if (ctx.cwdUnknown && !path.isAbsolute(f)) {
+    const tail = tailMatch(posixOf(f));
+    if (tail) return tail;
+  }
   const base = ctx.cwd && path.isAbsolute(ctx.cwd) ? ctx.cwd : ctx.roots?.find((r): r is string => !!r) ?? process.cwd();
   const abs = path.resolve(base, f);
   const stateReal = cachedReal(stateDirOf(ctx));

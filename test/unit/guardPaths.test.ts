@@ -90,6 +90,11 @@ test('the engine: cd into .twokey, globs, symlinks and the state folder are guar
     assert.ok(!check(c).rules.includes('guard.policy-edit'), c);
   }
   assert.equal(check('cd .twokey && rm audit.jsonl').risk, 'critical');
+  // A folder known only when the line runs: a relative guard name may be in any guard folder.
+  for (const c of ['cd "$X"; rm -f audit.jsonl', 'cd $(cat d) && echo {} > policy.json', 'cd .twokey; cd "$Y"; rm -f audit.jsonl']) {
+    assert.ok(check(c).rules.includes('guard.policy-edit'), c);
+  }
+  for (const c of ['cd "$X"; rm -f readme.md', 'cd src && rm -f audit.jsonl']) assert.ok(!check(c).rules.includes('guard.policy-edit'), c);
 });
 
 test('the agent hooks: the same registry for edits, and reading the chain key is a credential read', () => {

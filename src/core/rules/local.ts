@@ -142,7 +142,9 @@ function agentHits(c: SimpleCommand): RuleHit[] {
 function guardHits(c: SimpleCommand, paths: Word[], ctx: RuleContext = {}): RuleHit[] {
   const hits: RuleHit[] = [];
   // The guard path registry, on what each path really names (cwd after `cd`, globs, symlinks).
-  const where = { cwd: c.cwd && c.cwd !== DYN ? c.cwd : ctx.cwd, roots: [ctx.workspaceRoot], home: ctx.home ?? ctx.env?.HOME, env: ctx.env };
+  // A folder only known when it runs (`cd "$X"; …`): relative paths may be in any guard folder.
+  const cwdUnknown = !!c.cwd?.includes(DYN) && !c.cwdMaybe?.length;
+  const where = { cwd: c.cwd && c.cwd !== DYN ? c.cwd : ctx.cwd, roots: [ctx.workspaceRoot], home: ctx.home ?? ctx.env?.HOME, env: ctx.env, cwdUnknown };
   const recursive = c.name === 'mv' || c.args.some((a) => /^-[a-zA-Z]*[rR]/.test(a.value) || a.value === '--recursive');
   const g = paths
     .filter((p) => !p.value.includes(DYN))
