@@ -5,7 +5,7 @@
  * Pure: no `vscode`; the engine, resolver and policy are given.
  */
 import type { Category, CheckRequest, EnvironmentResolution, EnvironmentResolver, PolicyOverrides, RuleHit, Verdict } from '../types';
-import { decide } from '../engine';
+import { decide } from '../verdict';
 import { classifySql, classifyMongo } from '../rules/database';
 import { maskSecrets } from '../redact';
 import { makePolicyOverrides } from '../policy/overrides';
