@@ -12,12 +12,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chainFiles, linesBackward, LIVE_FILE, nextRotationIndex } from './files';
+import { LIVE_FILE, nextRotationIndex } from './files';
 import { FileLock } from './lock';
-import { computeHash, GENESIS, normaliseEntry, seal, type AuditEntry, type AuditKey, type AuditRecord } from './record';
+import { normaliseEntry, seal, type AuditEntry, type AuditKey, type AuditRecord } from './record';
 import { verifyChain, type VerifyResult } from './verify';
 import { Forwarder, type ForwardOptions } from './forward';
 import { checkHead, sealHead, type ChainHead, type HeadStore } from './head';
+import { readRecords, type ReadOptions } from './read';
+import { checkBeforeAppend, readTail, type Tail } from './witness';
+
+export type { ReadOptions } from './read';
 
 export interface AuditLogOptions {
   /** The `.twokey` folder of the workspace. */
@@ -47,15 +51,6 @@ export interface AuditLogOptions {
   key?: AuditKey;
 }
 
-export interface ReadOptions {
-  /** At most this many records. */
-  limit?: number;
-  /** Only records with a smaller seq (paging backwards). */
-  beforeSeq?: number;
-  /** Stop at records with this seq or lower (only newer ones). */
-  afterSeq?: number;
-  filter?: (r: AuditRecord) => boolean;
-}
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const GITIGNORE_TEXT = '# Written by TwoKey: the audit log and what "Move to trash instead" kept stay out of version control (setting twokey.audit.gitignore).\naudit*.jsonl\naudit.lock*\ntrash/\n';
@@ -64,18 +59,12 @@ export const TAMPER_RULE = 'audit.chain-broken';
 /** Rule id of the `tamper` record written when an append finds the log or its head forged. */
 export const FORGED_RULE = 'audit.forged';
 
-interface Tail {
-  seq: number;
-  hash: string;
-  /** The tail record itself, when read from the file. */
-  rec?: Record<string, unknown>;
-}
-
 interface TailCache extends Tail {
   ino: number;
   size: number;
   mtimeMs: number;
 }
+
 
 export interface Disposable {
   dispose(): void;
@@ -224,26 +213,8 @@ export class AuditLog {
    * Records newest first, across rotated files, read backwards in chunks (no whole-file read).
    * Lines that are not records are skipped (`verify` reports them).
    */
-  *read(opts: ReadOptions = {}): Generator<AuditRecord> {
-    const files = chainFiles(this.dir).reverse();
-    let left = opts.limit ?? Infinity;
-    if (left <= 0) return;
-    for (const file of files) {
-      for (const { text } of linesBackward(file)) {
-        let rec: AuditRecord;
-        try {
-          rec = JSON.parse(text) as AuditRecord;
-        } catch {
-          continue;
-        }
-        if (rec === null || typeof rec !== 'object' || typeof rec.seq !== 'number') continue;
-        if (opts.afterSeq !== undefined && rec.seq <= opts.afterSeq) return;
-        if (opts.beforeSeq !== undefined && rec.seq >= opts.beforeSeq) continue;
-        if (opts.filter && !opts.filter(rec)) continue;
-        yield rec;
-        if (--left <= 0) return;
-      }
-    }
+  read(opts: ReadOptions = {}): Generator<AuditRecord> {
+    return readRecords(this.dir, opts);
   }
 
   /** Records with seq above `seq`, oldest first (what a live view has not seen yet). */
@@ -287,10 +258,13 @@ export class AuditLog {
       let st = statOrUndefined(this.file);
       const cached =
         st && this.cache && this.cache.ino === st.ino && this.cache.size === st.size && this.cache.mtimeMs === st.mtimeMs ? this.cache : undefined;
-      const tail = cached ?? this.readTail(st);
+      const tail = cached ?? readTail(this.dir, this.file, st);
       const head = cached ? undefined : this.opts.headStore?.read();
-      const { from, problems } = cached ? { from: cached as Tail, problems: [] as string[] } : this.checkBeforeAppend(tail, head);
       const key = this.opts.key;
+      const checked = cached ? undefined : checkBeforeAppend(this.dir, tail, head, key, this.known, this.keyedFrom);
+      if (checked) this.keyedFrom = checked.keyedFrom;
+      const from: Tail = checked?.from ?? (cached as Tail);
+      const problems = checked?.problems ?? [];
       const sealed: AuditRecord[] = [];
       let at = from;
       for (const problem of problems.length ? [problems.join('; ')] : []) {
@@ -370,119 +344,6 @@ export class AuditLog {
     return rec;
   }
 
-  /**
-   * Before an append: does the log still hold what the witnesses say it held? The witnesses
-   * are the head kept outside the workspace (its MAC checked with the key) and the last record
-   * this object wrote. A rewritten record, a forged head, or a tail not sealed with the key is
-   * a problem: the chain then continues from the last record that can be trusted, and the
-   * caller writes a `tamper` record first. A log shorter than its head (truncated, deleted)
-   * continues from the head, so the gap stays visible to `verify()`.
-   */
-  private checkBeforeAppend(tail: Tail, head: ChainHead | undefined): { from: Tail; problems: string[] } {
-    const key = this.opts.key;
-    const problems: string[] = [];
-    let trustedHead: Tail | undefined = head;
-    if (head) {
-      const state = checkHead(head, key);
-      if (state === 'forged' || (state === 'other-key' && key)) {
-        problems.push(state === 'forged' ? 'the chain head kept outside the workspace was forged (its MAC does not match)' : `the chain head is sealed with another key (${head.key})`);
-        trustedHead = undefined;
-      }
-    }
-    // An unsealed head (or none) while this writer holds a key: either the log predates the
-    // key (migration, once) or someone rewrote it without the key. A sealed record anywhere
-    // in the log tells them apart.
-    if (key && this.keyedFrom === undefined && (!head || checkHead(head, key) === 'unkeyed')) {
-      const firstKeyed = this.oldestKeyedSeq();
-      if (firstKeyed !== undefined) {
-        this.keyedFrom = firstKeyed;
-        if (head) {
-          problems.push('the chain head lost its seal (rewritten without the chain key)');
-          trustedHead = undefined;
-        }
-      }
-    } else if (key && head && checkHead(head, key) === 'unkeyed' && this.keyedFrom !== undefined) {
-      problems.push('the chain head lost its seal (rewritten without the chain key)');
-      trustedHead = undefined;
-    }
-    const witnesses: Array<{ name: string; w: Tail }> = [];
-    if (this.known) witnesses.push({ name: 'the last record this process wrote', w: this.known });
-    if (trustedHead) witnesses.push({ name: 'the chain head kept outside the workspace', w: trustedHead });
-    let from: Tail | undefined;
-    for (const { name, w } of witnesses) {
-      if (w.seq > tail.seq || w.seq <= 0) continue; // truncated or deleted: continue from the witness below
-      const found = w.seq === tail.seq ? tail : this.findRecord(w.seq);
-      if (found && found.hash !== w.hash) {
-        problems.push(`the record at seq ${w.seq} no longer has the hash ${name} holds (${w.hash.slice(0, 12)}…, now ${found.hash.slice(0, 12)}…): the log was rewritten`);
-        from ??= w;
-      }
-    }
-    if (!from && key && tail.rec && tail.seq > 0) {
-      const rec = tail.rec;
-      const keyedChain = this.keyedFrom !== undefined || (trustedHead as ChainHead | undefined)?.keyedFrom !== undefined;
-      const bad = rec.key === undefined ? keyedChain : computeHash(rec, key) !== tail.hash;
-      if (bad) {
-        problems.push(`the last record (seq ${tail.seq}) is not sealed with the chain key: it was written or changed without it`);
-        from = [this.known, trustedHead].find((w): w is Tail => w !== undefined && w.seq < tail.seq) ?? tail;
-      }
-    }
-    from ??= [tail, ...witnesses.map((x) => x.w)].reduce((a, b) => (b.seq > a.seq ? b : a));
-    return { from: { seq: from.seq, hash: from.hash }, problems };
-  }
-
-  /** The seq of the oldest record that names a chain key, or undefined when none does. */
-  private oldestKeyedSeq(): number | undefined {
-    let oldest: number | undefined;
-    for (const file of chainFiles(this.dir).reverse()) {
-      for (const { text } of linesBackward(file)) {
-        if (!text.includes('"key":')) continue;
-        try {
-          const r = JSON.parse(text) as Partial<AuditRecord>;
-          if (r && typeof r.seq === 'number' && typeof r.key === 'string') oldest = r.seq;
-        } catch {
-          /* damaged line */
-        }
-      }
-    }
-    return oldest;
-  }
-
-  /** The record with this seq, looking back from the end (bounded); undefined when not found. */
-  private findRecord(seq: number): Tail | undefined {
-    let scanned = 0;
-    for (const file of chainFiles(this.dir).reverse()) {
-      for (const { text } of linesBackward(file, 64 * 1024)) {
-        if (++scanned > 20_000) return undefined; // bounded: a witness that far back is left to verify()
-        try {
-          const r = JSON.parse(text) as Partial<AuditRecord>;
-          if (!r || typeof r.seq !== 'number' || typeof r.hash !== 'string') continue;
-          if (r.seq === seq) return { seq: r.seq, hash: r.hash };
-          if (r.seq < seq) return undefined;
-        } catch {
-          /* damaged line */
-        }
-      }
-    }
-    return undefined;
-  }
-
-  /** The last good record of the chain: the live file's, else the newest rotated file's. */
-  private readTail(st: fs.Stats | undefined): Tail {
-    const files = chainFiles(this.dir).reverse();
-    for (const file of files) {
-      let scanned = 0;
-      for (const { text } of linesBackward(file, 64 * 1024, file === this.file ? st?.size : undefined)) {
-        try {
-          const r = JSON.parse(text) as Partial<AuditRecord>;
-          if (r && typeof r.seq === 'number' && typeof r.hash === 'string') return { seq: r.seq, hash: r.hash, rec: r as Record<string, unknown> };
-        } catch {
-          /* damaged line: look further back */
-        }
-        if (++scanned > 1000) break;
-      }
-    }
-    return { seq: 0, hash: GENESIS };
-  }
 }
 
 function statOrUndefined(file: string): fs.Stats | undefined {
