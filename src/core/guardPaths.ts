@@ -163,7 +163,7 @@ function relInside(file: string, dir: string): string | undefined {
 }
 
 /** Match one concrete absolute path (already real) against the registry. */
-function matchConcrete(abs: string, ctx: GuardPathContext, homeReal: string | undefined, stateReal: string): GuardPathMatch | undefined {
+function matchConcrete(abs: string, homeReal: string | undefined, stateReal: string): GuardPathMatch | undefined {
   const inState = relInside(abs, stateReal);
   if (inState !== undefined) {
     for (const e of GUARD_PATHS) {
@@ -256,9 +256,9 @@ export function guardPathOf(file: string, ctx: GuardPathContext = {}, opts: { re
   };
   for (const c of candidates) {
     // Lexically first (a name that is a guard path whatever it points to), then really.
-    consider(matchConcrete(path.resolve(c), ctx, home ? path.resolve(home) : undefined, path.resolve(stateDirOf(ctx))));
+    consider(matchConcrete(path.resolve(c), home ? path.resolve(home) : undefined, path.resolve(stateDirOf(ctx))));
     const real = realPathOf(c);
-    consider(matchConcrete(real, ctx, homeReal, stateReal));
+    consider(matchConcrete(real, homeReal, stateReal));
     if (opts.recursive) {
       // A folder that is, or holds, a `.twokey` holds an audit log.
       const dotTwokey = path.basename(real) === '.twokey' ? real : path.join(real, '.twokey');

@@ -88,10 +88,6 @@ class Validator {
     this.report('error', n.offset, n.length, msg);
   }
 
-  private keyNode(prop: Node): Node {
-    return prop.children?.[0] ?? prop;
-  }
-
   private props(n: Node): Array<{ key: string; keyNode: Node; value: Node }> {
     const out: Array<{ key: string; keyNode: Node; value: Node }> = [];
     const seen = new Set<string>();

@@ -1,5 +1,4 @@
 /** Cloud CLI pack: aws, gcloud/gsutil, az, doctl, oci. Profiles, projects and regions become targets. */
-import type { RuleHit } from '../types';
 import { DYN, type SimpleCommand } from '../shell/model';
 import { hit, optValue, positionals, type Rule, type RuleContext } from './util';
 
@@ -150,9 +149,6 @@ const oci: Rule = (c, ctx) => {
   if (idx > 0) return hit('cloud.oci.delete', 'cloud', 'high', `oci ${words.slice(0, idx).join(' ')} ${words[idx]} deletes a resource`, [...resourceIds(c, new Set()), ...targets]);
   return;
 };
-
-const hits = (r: RuleHit | undefined) => r;
-void hits;
 
 export const cloudRules: Record<string, Rule[]> = {
   aws: [aws],

@@ -121,7 +121,7 @@ const sam: Rule = (c) => {
 
 const K8S_WITH_VALUE = new Set(['-n', '--namespace', '--context', '--cluster', '--kubeconfig', '-l', '--selector', '-f', '--filename', '-o', '--output', '--grace-period', '--timeout', '--field-selector', '-c', '--container', '--user', '-k', '--kustomize', '--replicas', '--cascade']);
 
-const kubectl: Rule = (c, ctx) => {
+const kubectl: Rule = (c) => {
   const pos = positionals(c.args, K8S_WITH_VALUE).map((p) => p.value);
   const vs = c.args.map((a) => a.value);
   const ns = optValue(c.args, ['-n', '--namespace'], true);
@@ -131,7 +131,6 @@ const kubectl: Rule = (c, ctx) => {
   if (ns) targets.push(`namespace:${ns}`);
   const kc = optValue(c.args, ['--kubeconfig']) ?? c.assignments.KUBECONFIG ?? undefined;
   if (kc) targets.push(`kubeconfig:${kc}`);
-  void ctx;
   const sub = pos[0];
   const dry = vs.some((v) => v.startsWith('--dry-run') && v !== '--dry-run=none');
   switch (sub) {

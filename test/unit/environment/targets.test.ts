@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { refusal, environmentLabel, confirmationWord } from '../../../src/core/decisions';
-import { DEVELOPMENT, PRODUCTION, PROD_POLICY, UNKNOWN, loadEveryday, loadTargetCorpus, rate, targetWorld, type TargetWorld } from './targetFixture';
+import { DEVELOPMENT, PRODUCTION, UNKNOWN, loadEveryday, loadTargetCorpus, rate, targetWorld, type TargetWorld } from './targetFixture';
 
 let dev: TargetWorld;
 let prod: TargetWorld;
@@ -285,7 +285,6 @@ describe('policy', () => {
     assert.equal(r.policy.workspaceEnvironment, undefined);
     assert.equal(r.policy.stateChanges.unknown, 'ask');
     assert.equal(r.ignored.length, 2);
-    void PROD_POLICY;
   });
 });
 

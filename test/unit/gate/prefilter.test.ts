@@ -113,8 +113,8 @@ for (const shell of ['bash', 'zsh'] as const) {
     const spaced = base.flatMap((l) => [l.replace(/ /g, '   '), l.replace(/ /g, '\t'), '\t ' + l.replace(/ /g, ' \t ') + '\t', '  ' + l]);
     const a = risky(shell, base);
     const b = risky(shell, spaced);
-    base.forEach((l, i) => {
-      for (let k = 0; k < 4; k++) assert.equal(b[i * 4 + k], a[i], JSON.stringify(spaced[i * 4 + k]));
+    a.forEach((want, i) => {
+      for (let k = 0; k < 4; k++) assert.equal(b[i * 4 + k], want, JSON.stringify(spaced[i * 4 + k]));
     });
     assert.deepEqual(a, [true, true, true, true, false, false]);
   });
