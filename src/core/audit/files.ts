@@ -48,12 +48,8 @@ export interface RawLine {
  * empty lines are skipped.
  */
 export function* linesBackward(file: string, chunkSize = 1 << 20, endAt?: number): Generator<RawLine> {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    return;
-  }
+  const fd = openForReading(file);
+  if (fd === undefined) return;
   try {
     const size = endAt ?? fs.fstatSync(fd).size;
     let pos = size;
@@ -86,12 +82,8 @@ export function* linesBackward(file: string, chunkSize = 1 << 20, endAt?: number
 
 /** The lines of a file from first to last with 1-based line numbers (blank lines included). */
 export function* linesForward(file: string, chunkSize = 1 << 20): Generator<{ text: string; line: number; complete: boolean }> {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    return;
-  }
+  const fd = openForReading(file);
+  if (fd === undefined) return;
   try {
     let line = 0;
     let carry: Buffer = Buffer.alloc(0);
@@ -112,5 +104,14 @@ export function* linesForward(file: string, chunkSize = 1 << 20): Generator<{ te
     if (carry.length) yield { text: carry.toString('utf8'), line: ++line, complete: false };
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** A descriptor for reading, or undefined when the file cannot be opened (a missing file has no lines). */
+function openForReading(file: string): number | undefined {
+  try {
+    return fs.openSync(file, 'r');
+  } catch {
+    return undefined;
   }
 }

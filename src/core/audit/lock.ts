@@ -88,43 +88,42 @@ export class FileLock {
 
   /** Wait for the lock, synchronously (short critical sections only). */
   acquireSync(): void {
-    let deadline = Date.now() + (this.opts.timeoutMs ?? 10_000);
-    let forced = false;
-    const first = signature(this.file);
+    const overdue = this.deadline();
     let wait = 0.2;
     const sab = new Int32Array(new SharedArrayBuffer(4));
     while (!this.tryAcquire()) {
-      if (Date.now() > deadline) {
-        // A holder keeps the lock well under a millisecond: the same lock held for the whole
-        // wait is planted or left by a hung process. Break it once rather than drop the
-        // record; a lock that changed hands meanwhile is real contention.
-        if (forced || signature(this.file) !== first) throw new Error(`TwoKey: timed out waiting for the audit lock ${this.file}`);
-        forced = true;
-        this.breakIfStale(true);
-        deadline = Date.now() + 1000;
-      }
+      overdue();
       Atomics.wait(sab, 0, 0, wait + Math.random() * wait);
       wait = Math.min(wait * 2, 20);
     }
   }
 
-  /** Wait for the lock without blocking the event loop. */
-  async acquire(): Promise<void> {
-    if (this.tryAcquire()) return;
+  /**
+   * The deadline of one wait for the lock: called between attempts, it throws once the wait
+   * is over. A holder keeps the lock well under a millisecond: the same lock held for the
+   * whole wait is planted or left by a hung process. It is broken once rather than drop the
+   * record; a lock that changed hands meanwhile is real contention.
+   */
+  private deadline(): () => void {
     let deadline = Date.now() + (this.opts.timeoutMs ?? 10_000);
     let forced = false;
     const first = signature(this.file);
+    return () => {
+      if (Date.now() <= deadline) return;
+      if (forced || signature(this.file) !== first) throw new Error(`TwoKey: timed out waiting for the audit lock ${this.file}`);
+      forced = true;
+      this.breakIfStale(true);
+      deadline = Date.now() + 1000;
+    };
+  }
+
+  /** Wait for the lock without blocking the event loop. */
+  async acquire(): Promise<void> {
+    if (this.tryAcquire()) return;
+    const overdue = this.deadline();
     let wait = 0.5;
     while (!this.tryAcquire()) {
-      if (Date.now() > deadline) {
-        // A holder keeps the lock well under a millisecond: the same lock held for the whole
-        // wait is planted or left by a hung process. Break it once rather than drop the
-        // record; a lock that changed hands meanwhile is real contention.
-        if (forced || signature(this.file) !== first) throw new Error(`TwoKey: timed out waiting for the audit lock ${this.file}`);
-        forced = true;
-        this.breakIfStale(true);
-        deadline = Date.now() + 1000;
-      }
+      overdue();
       await new Promise((r) => setTimeout(r, wait + Math.random() * wait));
       wait = Math.min(wait * 2, 20);
     }

@@ -3,7 +3,6 @@
  * head kept outside the workspace and the last record this writer wrote. Reads only the
  * files of the chain (through files.ts).
  */
-import type * as fs from 'node:fs';
 import { chainFiles, linesBackward } from './files';
 import { checkHead, type ChainHead } from './head';
 import { computeHash, GENESIS, type AuditKey, type AuditRecord } from './record';
@@ -121,7 +120,7 @@ function findRecord(dir: string, seq: number): Tail | undefined {
 }
 
 /** The last good record of the chain: the live file's, else the newest rotated file's. */
-export function readTail(dir: string, liveFile: string, st: fs.Stats | undefined): Tail {
+export function readTail(dir: string, liveFile: string, st: { size: number } | undefined): Tail {
   const files = chainFiles(dir).reverse();
   for (const file of files) {
     let scanned = 0;
