@@ -21,9 +21,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bakedGate, ROOT } from './baked';
+import { bakedGate, builtGateJs } from './baked';
 
-const GATE_JS = path.join(ROOT, 'dist', 'gate.js');
 const hasZsh = (() => {
   try {
     require('node:child_process').execFileSync('zsh', ['-fc', 'true']);
@@ -239,18 +238,18 @@ const WITH_ENGINE: Record<Shell, string[][]> = {
 };
 
 for (const shell of ['bash', 'zsh'] as Shell[]) {
-  test(`${shell}, real engine, no broker: shells without a gate, variables and traps are refused`, { skip: (!fs.existsSync(GATE_JS) && 'run npm run build first') || (shell === 'zsh' && !hasZsh && 'no zsh') }, async () => {
+  test(`${shell}, real engine, no broker: shells without a gate, variables and traps are refused`, { skip: shell === 'zsh' && !hasZsh && 'no zsh' }, async () => {
     for (const lines of WITH_ENGINE[shell]) {
       const b = box();
       fs.writeFileSync(path.join(b.work, 'x.sh'), 'rm -rf victim\n');
-      const out = await typeInto(shell, b, lines, { node: process.execPath, gateJs: GATE_JS });
+      const out = await typeInto(shell, b, lines, { node: process.execPath, gateJs: builtGateJs() });
       assert.ok(intact(b), `${lines.join(' ⏎ ')}\n${out}`);
       assert.match(out, /TwoKey: refused/, lines.join(' ⏎ '));
     }
   });
 }
 
-test('bash, real engine, no broker: what slipped through is recorded as tamper, and the next command is refused', { skip: !fs.existsSync(GATE_JS) && 'run npm run build first' }, async () => {
+test('bash, real engine, no broker: what slipped through is recorded as tamper, and the next command is refused', async () => {
   const b = box();
   // The engine reads a sourced file when the line is checked; one rewritten between the check
   // and the moment it runs (a background job) slips through: the integrity check catches it.
@@ -259,7 +258,7 @@ test('bash, real engine, no broker: what slipped through is recorded as tamper, 
     'bash',
     b,
     ["(sleep 1; echo 'trap - DEBUG' > innocent.sh) &", 'sleep 2.5; source ./innocent.sh', 'echo next > next.txt', 'rm -rf victim'],
-    { node: process.execPath, gateJs: GATE_JS },
+    { node: process.execPath, gateJs: builtGateJs() },
   );
   assert.ok(intact(b), out);
   assert.ok(!exists(b, 'next.txt'), 'after tampering, with nobody to ask, the next command is refused');
@@ -294,7 +293,7 @@ async function fakeBroker(sock: string, answer: (req: Record<string, unknown>) =
 const mac = (key: string, id: unknown, decision: string) => crypto.createHmac('sha256', key).update(`${String(id)}\n${decision}`).digest('hex');
 
 for (const shell of ['bash', 'zsh'] as Shell[]) {
-  test(`${shell}, real helper, a broker that answers allow without the window's signature: refused`, { skip: (!fs.existsSync(GATE_JS) && 'run npm run build first') || (shell === 'zsh' && !hasZsh && 'no zsh') }, async () => {
+  test(`${shell}, real helper, a broker that answers allow without the window's signature: refused`, { skip: shell === 'zsh' && !hasZsh && 'no zsh' }, async () => {
     const key = crypto.randomBytes(32).toString('hex');
     const cases: Array<[string, (req: Record<string, unknown>) => Record<string, unknown>]> = [
       ['no signature at all', () => ({ decision: 'allow', message: '' })],
@@ -310,7 +309,7 @@ for (const shell of ['bash', 'zsh'] as Shell[]) {
       fs.writeFileSync(keyFile, key, { mode: 0o600 });
       const broker = await fakeBroker(sock, answer);
       try {
-        const out = await typeInto(shell, b, ['rm -rf victim'], { node: process.execPath, gateJs: GATE_JS, socket: sock, keyFile });
+        const out = await typeInto(shell, b, ['rm -rf victim'], { node: process.execPath, gateJs: builtGateJs(), socket: sock, keyFile });
         assert.equal(broker.seen.length, 1, `${what}: the broker was asked\n${out}`);
         assert.ok(intact(b), `${what}\n${out}`);
         assert.match(out, /did not come from this window/, what);
@@ -321,7 +320,7 @@ for (const shell of ['bash', 'zsh'] as Shell[]) {
   });
 }
 
-test("bash, real helper: an answer signed for this request with the window's key is followed (the test can fail)", { skip: !fs.existsSync(GATE_JS) && 'run npm run build first' }, async () => {
+test("bash, real helper: an answer signed for this request with the window's key is followed (the test can fail)", async () => {
   const key = crypto.randomBytes(32).toString('hex');
   const b = box();
   const sockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-rt-sock-'));
@@ -330,7 +329,7 @@ test("bash, real helper: an answer signed for this request with the window's key
   fs.writeFileSync(keyFile, key, { mode: 0o600 });
   const broker = await fakeBroker(sock, (req) => ({ decision: 'allow', message: '', id: req.id, mac: mac(key, req.id, 'allow') }));
   try {
-    const out = await typeInto('bash', b, ['rm -rf victim'], { node: process.execPath, gateJs: GATE_JS, socket: sock, keyFile });
+    const out = await typeInto('bash', b, ['rm -rf victim'], { node: process.execPath, gateJs: builtGateJs(), socket: sock, keyFile });
     assert.equal(broker.seen[0]?.secret, key, 'the key came from the baked key file');
     assert.match(String(broker.seen[0]?.id), /^[0-9a-f]{32}$/);
     assert.ok(!intact(b), out);

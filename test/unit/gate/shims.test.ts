@@ -15,10 +15,10 @@ import * as path from 'node:path';
 import { DEFAULT_SHIMS, HARMLESS, SHIM_MARKER, shimScript, writeShims } from '../../../src/intercept/shims';
 import { argvToLine } from '../../../src/core/shell/argv';
 import { createEngine } from '../../../src/core/engine';
+import { builtGateJs } from './baked';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const HELPER = path.join(ROOT, 'test', 'fixtures', 'gate', 'fake-shim-helper.sh');
-const GATE_JS = path.join(ROOT, 'dist', 'gate.js');
 
 // A fake real binary: one line per call, each argv word in <>, after its own name.
 const FAKE_REAL = '#!/bin/sh\n{ printf "%s" "${0##*/}"; for a in "$@"; do printf " <%s>" "$a"; done; echo; } >> "$FAKE_REAL_LOG"\n';
@@ -161,7 +161,8 @@ test('argvToLine quotes only what needs it and round-trips through sh', () => {
   assert.equal(back.stdout, r.stdout);
 });
 
-test('broker down: the real helper refuses high-risk calls with why and how to recover, lets harmless ones run', { skip: !fs.existsSync(GATE_JS) && 'run npm run build first' }, () => {
+test('broker down: the real helper refuses high-risk calls with why and how to recover, lets harmless ones run', () => {
+  const GATE_JS = builtGateJs();
   const s = setup();
   writeShims(s.shims, ['psql', 'kubectl'], { gateJs: GATE_JS, node: process.execPath, socket: path.join(s.dir, 'no-broker.sock'), keyFile: path.join(s.dir, 'key') });
   const down = {};
