@@ -1,6 +1,7 @@
 /**
- * `twokey check -- <command>` and `twokey check --batch` (JSONL in, JSONL out; design.md
- * "CLI batch mode (contract)"). Exit codes: 0 allow, 1 ask, 2 deny, 64 usage error.
+ * `twokey check -- <command>` and `twokey check --batch` (JSON lines in, one request
+ * `{"command", "cwd"?, "env"?, "shell"?}` a line; JSON lines out, one verdict a line, in the
+ * same order). Exit codes: 0 allow, 1 ask, 2 deny, 64 usage error.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';

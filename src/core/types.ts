@@ -1,6 +1,6 @@
 /**
- * Shared contracts of the pure core. No `vscode` import anywhere under src/core.
- * See ../shared/design.md ("Verdict", "Audit record").
+ * Shared contracts of the core: the request, the rule hit, the environment, the verdict.
+ * No `vscode` import anywhere under src/core (test/unit/house/imports.test.ts).
  */
 
 export type Decision = 'allow' | 'ask' | 'deny';
@@ -139,7 +139,7 @@ export interface CheckRequest {
   workspaceRoot?: string;
   /** User's home folder (defaults to os.homedir() at the edges, never read inside the pure core). */
   home?: string;
-  /** The shell the command is for (design.md, batch mode); bash when absent. See lang/shells.ts for the platform default. */
+  /** The shell the command is for (`"shell"` in a `twokey check --batch` line); bash when absent. See lang/shells.ts for the platform default. */
   shell?: ShellName;
 }
 

@@ -2,8 +2,8 @@
  * The editor keeps the chain key twice: in the OS keychain (through the editor's secret
  * storage) and as the state folder's 0600 file that the CLI, hooks and gates read. At start
  * the two are reconciled: the keychain's copy wins, so a key file deleted or replaced by
- * another process is put back, and the replacement goes on record. Pure: the secret
- * storage is passed in.
+ * another process is put back, and the replacement goes on record. No `vscode`: the
+ * secret storage is passed in; the key file is read, written and watched here.
  */
 import * as fs from 'node:fs';
 import type { AuditKey } from './record';

@@ -1,7 +1,7 @@
 /**
  * The workspace audit log: `.twokey/audit.jsonl`, append-only, hash-chained, shared by every
- * window and process that writes it. Pure Node (no `vscode`): the extension, the CLI and the
- * gates all use this class.
+ * window and process that writes it. Plain Node (no `vscode`): the extension, the CLI and
+ * the gates all use this class.
  *
  * Appending: secrets are masked first (outside the lock); then, holding an O_EXCL lock file,
  * the tail of the log and the head kept outside the workspace are read to get `seq` and

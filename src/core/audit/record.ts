@@ -1,5 +1,5 @@
 /**
- * The audit record (see ../shared/design.md, "Audit record") and its hash chain.
+ * The audit record (the fields of one line of `.twokey/audit.jsonl`) and its hash chain.
  * Pure: no file system, no `vscode`.
  */
 import * as crypto from 'node:crypto';
@@ -126,7 +126,7 @@ function cut(command: string): string {
 }
 
 /**
- * A record body from what a caller gave: fields in the design's order, unknown values made
+ * A record body from what a caller gave: fields in one fixed order, unknown values made
  * safe, every string masked. `seq`, `prev` and `hash` are added under the log's lock.
  */
 export function normaliseEntry(e: AuditEntry, now: Date = new Date(), id: string = crypto.randomUUID()): Omit<AuditRecord, 'seq' | 'prev' | 'hash' | 'key'> {

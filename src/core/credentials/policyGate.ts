@@ -2,7 +2,8 @@
  * A loosening of `.twokey/policy.json` does not take effect until a person approves it.
  * Whoever loads the policy asks `policyText(file)` first: while the text on disk loosens
  * the last approved text, the approved text is what TwoKey applies. The check runs at load
- * time, so no watcher race can let a loosened policy apply for even one command. Pure.
+ * time, so no watcher race can let a loosened policy apply for even one command. Reads the
+ * policy file it is given; the approved text comes from the snapshot store.
  */
 import * as fs from 'node:fs';
 import { isLoosening } from './loosening';

@@ -1,6 +1,6 @@
 /**
- * Loads tree-sitter (web-tree-sitter) with the bash grammar. Pure: reads only the two
- * .wasm files, once, at start-up. Everything after `loadBashParser` is synchronous.
+ * Loads tree-sitter (web-tree-sitter) with the bash grammar. Reads only the two .wasm
+ * files, once, at start-up. Everything after `loadBashParser` is synchronous.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
