@@ -92,7 +92,7 @@ async function pickAgents(root: string, title: string, install: boolean): Promis
   return picks?.length ? picks.map((p) => p.agent) : undefined;
 }
 
-async function showDiffs(content: ProposedContent, root: string, changes: { file: string; before: string | undefined; after: string | undefined }[], verb: string): Promise<void> {
+async function showDiffs(content: ProposedContent, changes: { file: string; before: string | undefined; after: string | undefined }[], verb: string): Promise<void> {
   for (const c of changes) {
     if (c.before === c.after) continue;
     const left = vscode.Uri.from({ scheme: SCHEME, path: `/current/${c.file}` });
@@ -149,7 +149,7 @@ export function registerAgentHooks(context: vscode.ExtensionContext, deps: Agent
         const plans = planInstallAll(root, agents, (a) => hookCommandLine(a, exe));
         const changing = plans.filter((p) => p.after !== p.before);
         if (!changing.length) return vscode.window.showInformationMessage('TwoKey: the agent hooks are already installed and up to date.');
-        await showDiffs(content, root, changing, 'install hook in');
+        await showDiffs(content, changing, 'install hook in');
         const ok = await vscode.window.showWarningMessage(
           `TwoKey: add its hook to ${changing.map((p) => p.file).join(', ')}? Your own entries stay; Cursor's fail closed.`,
           { modal: true, detail: `Agents will run: ${hookCommandLine(agents[0], exe).replace(/ hook \S+$/, ' hook <agent>')}` },
@@ -175,7 +175,7 @@ export function registerAgentHooks(context: vscode.ExtensionContext, deps: Agent
         const plans = planUninstallAll(root, agents);
         const changing = plans.filter((p) => p.after !== p.before);
         if (!changing.length) return vscode.window.showInformationMessage('TwoKey: nothing of TwoKey is recorded in those hook files.');
-        await showDiffs(content, root, changing, 'remove hook from');
+        await showDiffs(content, changing, 'remove hook from');
         const kept = plans.reduce((n, p) => n + p.keptChanged, 0);
         const ok = await vscode.window.showWarningMessage(
           `TwoKey: remove its hook from ${changing.map((p) => p.file).join(', ')}? Agents will then run commands without TwoKey's second key.`,
@@ -185,6 +185,7 @@ export function registerAgentHooks(context: vscode.ExtensionContext, deps: Agent
         if (ok !== 'Remove') return;
         applyUninstall(root, plans);
         deps.log.info(`[hooks] removed for ${agents.join(', ')} in ${root}`);
+        return undefined;
       } catch (e) {
         if (e instanceof HookFileError) return vscode.window.showErrorMessage(`TwoKey: ${e.message}`);
         throw e;
