@@ -34,6 +34,7 @@ import type { WorkspaceEngine } from '../core/workspaceEngine';
 import type { Logger } from '../logger';
 import { DisposableStore } from '../core/events';
 import { KEEP, REVERT, askAboutChange, summary, type ChangeInQuestion } from './fileChangeQuestion';
+import { watchFiles } from './fileWatchers';
 import { MaskedDiffs, MaskedVariables } from './maskedContent';
 import { TestPrompt, createPrompt, type Prompt } from './prompt';
 import { TerminalElevation } from './terminalElevation';
@@ -217,17 +218,7 @@ class CredentialWatchFeature implements CredentialWatch {
   // Watching
 
   private watchFiles(): void {
-    const seen = new Set<string>();
-    for (const s of this.specs) {
-      const key = s.base + '\0' + s.pattern;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(s.base), s.pattern));
-      w.onDidCreate((u) => this.schedule(u.fsPath, true));
-      w.onDidChange((u) => this.schedule(u.fsPath, false));
-      w.onDidDelete((u) => this.schedule(u.fsPath, false));
-      this.disposables.add(w);
-    }
+    for (const w of watchFiles(this.specs, (u, kind) => this.schedule(u.fsPath, kind === 'create'))) this.disposables.add(w);
   }
 
   private schedule(file: string, created: boolean): void {
