@@ -79,7 +79,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
       }),
     ),
   );
-  registerAgentHooks(context, { workspaceRoot: root, log, onDoctor: () => badgeStale.fire() });
+  const agentHooks = registerAgentHooks(context, { workspaceRoot: root, log });
+  context.subscriptions.push(agentHooks.onDidCheck(() => badgeStale.fire()));
   await broker.start();
   context.subscriptions.push(broker);
   // Agent hooks run outside this window's terminals: tell them where the broker is.
@@ -95,7 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   const coverage = new TerminalCoverage(() => socketPath, () => settings.gateEnabled, () => badgeStale.fire());
   context.subscriptions.push(coverage);
   let elevation: string | undefined;
-  const surfaces = () => protectionSurfaces({ gateEnabled: () => settings.gateEnabled, socketPath, coverage, tamper, workspace, elevation: () => elevation });
+  const surfaces = () => protectionSurfaces({ gateEnabled: () => settings.gateEnabled, socketPath, coverage, tamper, workspace, agentHooks, elevation: () => elevation });
   const env = new EnvironmentController({ ws, root: workspace, audit, protection, log, surfaces, userPolicy: () => settings.policy });
   context.subscriptions.push(env, badgeStale.event(() => env.refresh()), pendingCount.event((n) => env.setPending(n)));
   registerObservationAndTasks(context, { decisions, engine, audit, log, workspaceRoot: root, protection, decisionTimeoutSeconds: settings.decisionTimeoutSeconds });
@@ -110,7 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   );
 
   context.subscriptions.push(
-    ...registerCommands({ context, workspace, audit, auditDir, engine, log, env, protection, coverage, credentials }),
+    ...registerCommands({ context, workspace, audit, auditDir, engine, log, env, protection, coverage, credentials, agentHooks }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('twokey.gate.enabled') || e.affectsConfiguration('twokey.shims') || e.affectsConfiguration('twokey.decisionTimeoutSeconds')) {
         applyGates();

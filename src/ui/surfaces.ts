@@ -6,7 +6,7 @@
 import type { TamperWatch } from '../intercept/tamper';
 import type { TerminalCoverage } from '../intercept/terminalCoverage';
 import { readRecord, statusAll } from '../core/hooks/workspaceHooks';
-import { doctorFinding } from './agentHooks';
+import type { AgentHooks } from './agentHooks';
 import type { Surface } from './statusBar';
 
 export interface SurfaceSources {
@@ -15,6 +15,7 @@ export interface SurfaceSources {
   coverage: TerminalCoverage;
   tamper: TamperWatch;
   workspace: string | undefined;
+  agentHooks: AgentHooks;
   /** The elevated terminal's note, while there is one. */
   elevation: () => string | undefined;
 }
@@ -27,7 +28,7 @@ export function protectionSurfaces(s: SurfaceSources): Surface[] {
     { name: 'Broker', state: 'on', detail: s.socketPath },
     ...s.coverage.ungated().map((u) => ({ name: `Terminal '${u.name}' has no gate`, state: 'degraded' as const, detail: u.coverage.reason })),
     ...s.tamper.compromised().map((c) => ({ name: `Terminal '${c.terminal ?? `shell ${c.shellPid}`}' was tampered with`, state: 'compromised' as const, detail: c.what.join('; ') })),
-    ...agentHookSurfaces(s.workspace),
+    ...agentHookSurfaces(s.workspace, s.agentHooks),
     ...(elevation ? [{ name: 'Elevated terminal', state: 'degraded' as const, detail: elevation }] : []),
   ];
 }
@@ -36,12 +37,12 @@ export function protectionSurfaces(s: SurfaceSources): Surface[] {
  * Each agent's hook: installed, or missing / changed since TwoKey installed it (degraded).
  * A hook never installed is only "off": not every workspace uses every agent.
  */
-export function agentHookSurfaces(root: string | undefined): Surface[] {
+export function agentHookSurfaces(root: string | undefined, hooks: AgentHooks): Surface[] {
   if (!root) return [];
   try {
     const installed = readRecord(root).agents;
     return statusAll(root).map((h): Surface => {
-      const d = doctorFinding(h.agent);
+      const d = hooks.finding(h.agent);
       if (h.state === 'installed' && d && d.state !== 'ok') return { name: `Agent hook (${h.agent})`, state: 'degraded', detail: `${d.state.replace(/-/g, ' ')}: ${d.detail}` };
       return {
         name: `Agent hook (${h.agent})`,

@@ -1,15 +1,16 @@
-/**
- * Every command `activate` registers, in one list. The agent hook commands are registered by
- * their feature (agentHooks.ts), which owns the diff documents they show.
- */
+/** Every TwoKey command, in one list: `activate` registers them all. */
 import type * as vscode from 'vscode';
+import { addCopilotAutoApproveRules } from './addCopilotAutoApproveRules';
+import { checkAgentHooks } from './checkAgentHooks';
 import { checkCommand } from './checkCommand';
 import { createPolicy } from './createPolicy';
 import { elevateTerminal } from './elevateTerminal';
 import { exportAuditLog } from './exportAuditLog';
+import { installAgentHooks } from './installAgentHooks';
 import { markWorkspace } from './markWorkspace';
 import { pauseProtection } from './pauseProtection';
 import { relaunchUngatedTerminals } from './relaunchUngatedTerminals';
+import { removeAgentHooks } from './removeAgentHooks';
 import { resumeProtection } from './resumeProtection';
 import { reviewFileChanges } from './reviewFileChanges';
 import { showAuditLog } from './showAuditLog';
@@ -32,6 +33,10 @@ export const COMMANDS: readonly TwoKeyCommand[] = [
   resumeProtection,
   elevateTerminal,
   reviewFileChanges,
+  installAgentHooks,
+  checkAgentHooks,
+  removeAgentHooks,
+  addCopilotAutoApproveRules,
 ];
 
 export function registerCommands(d: CommandDeps): vscode.Disposable[] {

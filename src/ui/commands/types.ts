@@ -5,6 +5,7 @@ import type { Engine } from '../../core/engine';
 import type { Protection } from '../../core/protection';
 import type { TerminalCoverage } from '../../intercept/terminalCoverage';
 import type { Logger } from '../../logger';
+import type { AgentHooks } from '../agentHooks';
 import type { CredentialWatch } from '../credentialWatch';
 import type { EnvironmentController } from '../environmentController';
 
@@ -20,6 +21,7 @@ export interface CommandDeps {
   protection: Protection;
   coverage: TerminalCoverage;
   credentials: CredentialWatch;
+  agentHooks: AgentHooks;
 }
 
 /** One command: registers itself (its id written at the call, where the manifest test finds it). */
