@@ -1,4 +1,4 @@
-/** Tampering with the audit log since the last session is found at start-up, warned about and recorded. */
+/** Tampering with the audit log since the editor last ran is found at start-up, warned about and recorded. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AuditLog } from '../core/audit';

@@ -1,4 +1,4 @@
-/** The event and disposable helpers: every listener is called, each can leave, nothing fires after disposal. */
+/** Events and disposables: every listener is called, each can leave, nothing fires after disposal. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DisposableStore, Emitter, toDisposable } from '../../src/core/events';
