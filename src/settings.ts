@@ -4,7 +4,6 @@
  */
 import * as vscode from 'vscode';
 import { checkPolicyInput, type PolicyInput } from './core/policy';
-import { DEFAULT_SHIMS } from './intercept/shims';
 
 export const SECTION = 'twokey';
 
@@ -19,10 +18,13 @@ export class Settings {
   get gateEnabled(): boolean {
     return this.cfg.get<boolean>('gate.enabled', true);
   }
-  /** High-risk tools that get a PATH shim in VS Code terminals (empty: no shims). */
-  get shims(): string[] {
-    const v = this.cfg.get<string[]>('shims', [...DEFAULT_SHIMS]);
-    return Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string') : [...DEFAULT_SHIMS];
+  /**
+   * High-risk tools that get a PATH shim in VS Code terminals (empty: no shims); undefined
+   * when the setting holds no list, and the shims' own default list applies.
+   */
+  get shims(): string[] | undefined {
+    const v = this.cfg.get<unknown>('shims');
+    return Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string') : undefined;
   }
   /**
    * The user's own policy layer (`twokey.policy`, machine scope): between the built-in

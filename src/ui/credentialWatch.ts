@@ -6,7 +6,8 @@
  * `Show diff` opens a masked side-by-side view. A loosening of `.twokey/policy.json` does
  * not apply until a person keeps it. Opening a credential file in the editor is recorded.
  * Production secrets named by the policy's `maskedVariables` are kept out of new terminals
- * unless a person elevates one terminal for a limited time.
+ * (maskedContent.ts) unless a person elevates one terminal for a limited time
+ * (terminalElevation.ts).
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -27,17 +28,19 @@ import {
   policyWatchSpecs,
   readBytes,
   workspaceSpecs,
-  type GuardKind,
   type WatchSpec,
 } from '../core/credentials';
 import type { WorkspaceEngine } from '../core/workspaceEngine';
 import type { Logger } from '../logger';
+import { DisposableStore } from '../core/events';
+import { KEEP, REVERT, askAboutChange, summary, type ChangeInQuestion } from './fileChangeQuestion';
+import { watchFiles } from './fileWatchers';
+import { MaskedDiffs, MaskedVariables } from './maskedContent';
 import { TestPrompt, createPrompt, type Prompt } from './prompt';
+import { TerminalElevation } from './terminalElevation';
 
-export const KEEP = 'Keep';
-export const REVERT = 'Revert';
-export const SHOW_DIFF = 'Show diff';
-export const MASKED_SCHEME = 'twokey-masked';
+export { KEEP, REVERT, SHOW_DIFF } from './fileChangeQuestion';
+export { MASKED_SCHEME } from './maskedContent';
 
 /** How long the files an approved command names may change without a second question. */
 const EXPECT_MS = 2 * 60_000;
@@ -57,8 +60,6 @@ export interface CredentialWatchDeps {
   home?: string;
   env?: Record<string, string | undefined>;
   prompt?: Prompt;
-  /** A note for the badge while a terminal is elevated (undefined clears it). */
-  onElevation?: (note: string | undefined) => void;
   /** The policy gate put in place at activation before anything decided (`installPolicyGate`). */
   policyGate?: PolicyGate;
 }
@@ -82,23 +83,19 @@ export interface CredentialWatch extends vscode.Disposable {
   expected: ExpectedChanges;
   policyGate: PolicyGate;
   store: SnapshotStore;
+  /** `TwoKey: Elevate Terminal…`; its `onDidChange` tells the badge. */
+  elevation: TerminalElevation;
   /** The variables kept out of new terminals now. */
   maskedNames(): string[];
+  /** `TwoKey: Review File Changes`: ask again about changes left unanswered. */
+  review(): Promise<void>;
 }
 
-interface Pending {
-  file: string;
-  label: string;
-  guard?: GuardKind;
-}
+type Pending = ChangeInQuestion;
 
 export function registerCredentialWatch(context: vscode.ExtensionContext, deps: CredentialWatchDeps): CredentialWatch {
   const watch = new CredentialWatchFeature(deps);
   context.subscriptions.push(watch);
-  context.subscriptions.push(
-    vscode.commands.registerCommand('twokey.elevateTerminal', () => watch.elevate()),
-    vscode.commands.registerCommand('twokey.reviewFileChanges', () => watch.review()),
-  );
   if (TWOKEY_TEST_BUILD && watch.prompt instanceof TestPrompt) {
     // Only in a host started for tests: lets in-host tests answer the questions.
     const testing = watch.testing();
@@ -112,18 +109,16 @@ class CredentialWatchFeature implements CredentialWatch {
   readonly store: SnapshotStore;
   readonly policyGate: PolicyGate;
   readonly prompt: Prompt;
-  private readonly disposables: vscode.Disposable[] = [];
+  readonly elevation: TerminalElevation;
+  private readonly disposables = new DisposableStore();
+  private readonly diffs: MaskedDiffs;
+  private readonly masks: MaskedVariables;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly created = new Set<string>();
   private readonly unapproved = new Map<string, Pending>();
   private readonly lastRead = new Map<string, number>();
-  private readonly documents = new Map<string, string>();
-  private readonly diffs: Array<{ left: string; right: string; title: string }> = [];
   private specs: WatchSpec[] = [];
   private queue: Promise<unknown> = Promise.resolve();
-  private masked: string[] = [];
-  private elevated: { terminal: vscode.Terminal; timer: NodeJS.Timeout; until: number } | undefined;
-  private docSeq = 0;
   private readonly home: string;
   private readonly env: Record<string, string | undefined>;
 
@@ -134,32 +129,30 @@ class CredentialWatchFeature implements CredentialWatch {
     this.store = new SnapshotStore(approvedFilesDir(d.storageDir));
     this.policyGate = d.policyGate ?? new PolicyGate(this.store);
 
-    this.disposables.push(
-      vscode.workspace.registerTextDocumentContentProvider(MASKED_SCHEME, {
-        provideTextDocumentContent: (uri) => this.documents.get(uri.query) ?? '',
-      }),
-    );
+    this.diffs = this.disposables.add(new MaskedDiffs());
+    this.masks = new MaskedVariables(d.collection, d.log, () => maskedVariableNames(d.ws.policy().policy.maskedVariables ?? [], this.env));
+    this.elevation = this.disposables.add(new TerminalElevation({ root: d.root, masks: this.masks, prompt: this.prompt, log: d.log, record: (e) => this.record(e) }));
 
     this.specs = this.computeSpecs();
     this.baseline();
     // From now on the policy is loaded through the gate: a loosening waits for a person.
-    this.policyGate.onPending((file) => this.schedule(file, false));
+    this.disposables.add(this.policyGate.onPending((file) => this.schedule(file, false)));
     d.ws.setPolicySource((file) => this.policyGate.policyText(file));
     d.applyPolicy();
     this.watchFiles();
 
-    this.disposables.push(
-      vscode.workspace.onDidOpenTextDocument((doc) => this.opened(doc)),
+    this.disposables.add(vscode.workspace.onDidOpenTextDocument((doc) => this.opened(doc)));
+    this.disposables.add(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('twokey.policy')) setTimeout(() => this.applyMasks(), 50);
+        if (e.affectsConfiguration('twokey.policy')) setTimeout(() => this.masks.apply(), 50);
       }),
     );
-    if (d.audit) this.disposables.push(d.audit.onDidAppend((r) => this.explainFrom(r)));
-    this.applyMasks();
+    if (d.audit) this.disposables.add(d.audit.onDidAppend((r) => this.explainFrom(r)));
+    this.masks.apply();
   }
 
   maskedNames(): string[] {
-    return [...this.masked];
+    return this.masks.names();
   }
 
   private computeSpecs(): WatchSpec[] {
@@ -225,17 +218,7 @@ class CredentialWatchFeature implements CredentialWatch {
   // Watching
 
   private watchFiles(): void {
-    const seen = new Set<string>();
-    for (const s of this.specs) {
-      const key = s.base + '\0' + s.pattern;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(s.base), s.pattern));
-      w.onDidCreate((u) => this.schedule(u.fsPath, true));
-      w.onDidChange((u) => this.schedule(u.fsPath, false));
-      w.onDidDelete((u) => this.schedule(u.fsPath, false));
-      this.disposables.push(w);
-    }
+    for (const w of watchFiles(this.specs, (u, kind) => this.schedule(u.fsPath, kind === 'create'))) this.disposables.add(w);
   }
 
   private schedule(file: string, created: boolean): void {
@@ -305,57 +288,14 @@ class CredentialWatchFeature implements CredentialWatch {
   }
 
   private async ask(p: Pending, before: Buffer | undefined, current: Buffer | undefined, reasons: string[]): Promise<void> {
-    const policy = this.d.ws.policy().policy;
-    const diff = maskedDiff(p.file, before, current, { policy, label: p.label, configuration: !!p.guard });
+    const diff = maskedDiff(p.file, before, current, { policy: this.d.ws.policy().policy, label: p.label, configuration: !!p.guard });
     this.unapproved.set(p.file, p);
-    const envLine =
-      diff.environmentBefore && diff.environmentAfter && diff.environmentBefore.environment !== diff.environmentAfter.environment
-        ? ` It now points at ${diff.environmentAfter.environment} (was ${diff.environmentBefore.environment}).`
-        : '';
-    const message = p.guard
-      ? `TwoKey: ${p.label} was changed in a way that loosens the guard; it does not take effect until you keep it.`
-      : `TwoKey: ${p.label} was changed on disk by something no approved command explains.${envLine}`;
-    const detail = [
-      ...(reasons.length ? ['Why this loosens the guard:', ...reasons.map((r) => `  • ${r}`), ''] : []),
-      ...clip(diff.text.split('\n'), 40),
-      '',
-      `Keep approves the new content. Revert writes back the last approved content, byte for byte.`,
-    ].join('\n');
-    this.d.log.info(`[credentials] ${p.label} changed; asking (${diff.changedKeys.length} key(s): ${summary(diff.changedKeys)})`);
-    let answer: string | undefined;
-    for (;;) {
-      try {
-        answer = await this.prompt.modal(message, detail, [KEEP, REVERT, SHOW_DIFF]);
-      } catch (err) {
-        this.d.log.warn(`[credentials] could not ask about ${p.label}: ${String(err)}`);
-        answer = undefined;
-      }
-      if (answer !== SHOW_DIFF) break;
-      await this.showDiff(p.label, diff.left, diff.right);
-    }
-    const rules = [p.guard ? 'guard-config.loosening' : 'credentials.file-change'];
-    const environment = diff.environmentAfter?.environment;
-    const what = p.guard ? reasons.join('; ') : summary(diff.changedKeys);
-    if (answer === KEEP) {
-      this.store.approve(p.file, current);
+    const apply = (answer: typeof KEEP | typeof REVERT) => {
+      if (answer === KEEP) this.store.approve(p.file, current);
+      else this.store.revert(p.file);
       this.unapproved.delete(p.file);
-      await this.record({ command: `${p.label} changed`, decision: 'allowed', decidedBy: 'human', risk: 'high', rules, environment, reason: `Kept by a person: ${what}.` });
-    } else if (answer === REVERT) {
-      this.store.revert(p.file);
-      this.unapproved.delete(p.file);
-      await this.record({ command: `${p.label} changed`, decision: 'denied', decidedBy: 'human', risk: 'high', rules, environment, reason: `Reverted by a person to the last approved content: ${what}.` });
-      void vscode.window.showInformationMessage(`TwoKey: ${p.label} was restored to its last approved content.`);
-    } else {
-      await this.record({
-        command: `${p.label} changed`,
-        decision: 'observed',
-        decidedBy: 'human',
-        risk: 'high',
-        rules,
-        environment,
-        reason: `The prompt was closed without an answer; the change stays unapproved${p.guard === 'policy' ? ' and TwoKey keeps the last approved policy' : ''} (TwoKey: Review File Changes asks again): ${what}.`,
-      });
-    }
+    };
+    await askAboutChange({ prompt: this.prompt, diffs: this.diffs, log: this.d.log, record: (e) => this.record(e), apply }, p, diff, reasons);
     if (p.guard === 'policy') this.policySettled(p.file);
   }
 
@@ -363,19 +303,7 @@ class CredentialWatchFeature implements CredentialWatch {
     if (this.store.matches(file, readBytes(file))) this.policyGate.settled(file);
     this.d.applyPolicy();
     this.specs = this.computeSpecs();
-    this.applyMasks();
-  }
-
-  private async showDiff(label: string, left: string, right: string): Promise<void> {
-    const id = ++this.docSeq;
-    this.documents.set(`${id}-before`, left);
-    this.documents.set(`${id}-after`, right);
-    const name = label.replace(/[^\w.-]+/g, '_');
-    const l = vscode.Uri.from({ scheme: MASKED_SCHEME, path: `/${name}`, query: `${id}-before` });
-    const r = vscode.Uri.from({ scheme: MASKED_SCHEME, path: `/${name}`, query: `${id}-after` });
-    const title = `${label}: last approved ↔ on disk (masked)`;
-    this.diffs.push({ left, right, title });
-    await vscode.commands.executeCommand('vscode.diff', l, r, title, { preview: true });
+    this.masks.apply();
   }
 
   /** `TwoKey: Review File Changes`: ask again about changes left unanswered. */
@@ -419,74 +347,6 @@ class CredentialWatchFeature implements CredentialWatch {
   }
 
   // -------------------------------------------------------------------------------------
-  // Least privilege for terminals.
-
-  /** Keep the policy's masked variables out of new terminals (an empty value; see the note). */
-  applyMasks(): void {
-    const names = maskedVariableNames(this.d.ws.policy().policy.maskedVariables ?? [], this.env);
-    const c = this.d.collection;
-    for (const n of this.masked) if (!names.includes(n)) c.delete(n);
-    for (const n of names) c.replace(n, '');
-    if (names.length) c.replace('TWOKEY_MASKED_VARS', names.join(' '));
-    else c.delete('TWOKEY_MASKED_VARS');
-    if (names.join() !== this.masked.join()) this.d.log.info(`[credentials] kept out of new terminals: ${names.join(', ') || 'nothing'}`);
-    this.masked = names;
-  }
-
-  /** `TwoKey: Elevate Terminal…`: one new terminal with the masked variables, for a time box. */
-  async elevate(): Promise<void> {
-    if (!this.masked.length) {
-      void vscode.window.showInformationMessage('TwoKey: no variable is kept out of terminals (the policy\'s "maskedVariables" is empty), so there is nothing to elevate.');
-      return;
-    }
-    const boxes: Record<string, number> = { '5 minutes': 5 * 60_000, '15 minutes': 15 * 60_000, '1 hour': 60 * 60_000 };
-    const choice = await this.prompt.pick('TwoKey: elevate a terminal for', Object.keys(boxes), `Gives one new terminal ${this.masked.join(', ')}; it closes when the time is up.`);
-    if (!choice || !boxes[choice]) return;
-    const typed = await this.prompt.input('TwoKey: typed confirmation', `Type "elevate" to open a terminal with ${this.masked.join(', ')} for ${choice}.`, 'elevate');
-    const by = os.userInfo().username;
-    if (typed?.trim() !== 'elevate') {
-      await this.record({ command: 'TwoKey: Elevate Terminal', decision: 'denied', decidedBy: 'human', risk: 'high', rules: ['credentials.elevate'], reason: 'The typed confirmation did not match; no terminal was elevated.' });
-      return;
-    }
-    this.endElevation('replaced by a new elevation');
-    const until = Date.now() + boxes[choice];
-    const hhmm = new Date(until).toTimeString().slice(0, 5);
-    const names = [...this.masked];
-    // The collection applies to every terminal created after it changes: lift the masks for
-    // this one terminal's creation only, and put them back once its process has started.
-    for (const n of names) this.d.collection.delete(n);
-    this.d.collection.delete('TWOKEY_MASKED_VARS');
-    let terminal: vscode.Terminal;
-    try {
-      terminal = vscode.window.createTerminal({ name: `TwoKey elevated (until ${hhmm})`, cwd: this.d.root });
-      await Promise.race([terminal.processId, new Promise((r) => setTimeout(r, 5000))]);
-    } finally {
-      this.applyMasks();
-    }
-    terminal.show();
-    const timer = setTimeout(() => this.endElevation('time is up'), boxes[choice]);
-    this.elevated = { terminal, timer, until };
-    this.disposables.push(
-      vscode.window.onDidCloseTerminal((t) => {
-        if (this.elevated?.terminal === t) this.endElevation('the terminal was closed');
-      }),
-    );
-    this.d.onElevation?.(`elevated terminal until ${hhmm}: ${names.join(', ')}`);
-    this.d.log.warn(`[credentials] terminal elevated by ${by} until ${new Date(until).toISOString()} with ${names.join(', ')}`);
-    await this.record({ command: `TwoKey: Elevate Terminal (${choice})`, decision: 'allowed', decidedBy: 'human', risk: 'high', rules: ['credentials.elevate'], reason: `A terminal was given ${names.join(', ')} by ${by} until ${new Date(until).toISOString()}.` });
-  }
-
-  private endElevation(why: string): void {
-    const e = this.elevated;
-    if (!e) return;
-    this.elevated = undefined;
-    clearTimeout(e.timer);
-    e.terminal.dispose();
-    this.d.onElevation?.(undefined);
-    void this.record({ command: 'TwoKey: Elevate Terminal ended', decision: 'observed', decidedBy: 'policy', risk: 'low', rules: ['credentials.elevate'], reason: `The elevated terminal was closed: ${why}.` });
-  }
-
-  // -------------------------------------------------------------------------------------
 
   private async record(e: Omit<AuditEntry, 'source'>): Promise<void> {
     if (!this.d.audit) return;
@@ -504,7 +364,7 @@ class CredentialWatchFeature implements CredentialWatch {
       prompt: this.prompt as TestPrompt,
       pending: () => (this.prompt as TestPrompt).pending(),
       answer: (id: number, value: string | undefined) => (this.prompt as TestPrompt).answer(id, value),
-      diffs: () => [...this.diffs],
+      diffs: () => this.diffs.all(),
       maskedNames: () => this.maskedNames(),
       policy: () => this.d.ws.policy().policy,
       snapshotDir: this.store.folder,
@@ -517,17 +377,7 @@ class CredentialWatchFeature implements CredentialWatch {
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
-    if (this.elevated) clearTimeout(this.elevated.timer);
     this.d.ws.setPolicySource(undefined);
-    for (const x of this.disposables) x.dispose();
+    this.disposables.dispose();
   }
-}
-
-function summary(keys: string[]): string {
-  if (!keys.length) return 'no key changed';
-  return keys.length > 6 ? `${keys.slice(0, 6).join(', ')} and ${keys.length - 6} more` : keys.join(', ');
-}
-
-function clip(lines: string[], max: number): string[] {
-  return lines.length > max ? [...lines.slice(0, max), `… ${lines.length - max} more line(s): use Show diff`] : lines;
 }

@@ -14,6 +14,7 @@ import type { Protection } from '../core/protection';
 import type { EnvironmentResolution } from '../core/types';
 import type { WorkspaceEngine } from '../core/workspaceEngine';
 import type { Logger } from '../logger';
+import { watchFiles } from './fileWatchers';
 import { EnvironmentBadge, type Counts, type Surface } from './statusBar';
 
 export interface ControllerDeps {
@@ -108,26 +109,8 @@ export class EnvironmentController implements vscode.Disposable {
     this.watchers = [];
     const root = this.d.root;
     const files = watchedSignalFiles({ homeDir: os.homedir(), workspaceRoot: root, env: process.env, policy: this.d.ws.policy().policy });
-    const seen = new Set<string>();
-    for (const f of files) {
-      const key = f.base + '\0' + f.pattern;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(f.base), f.pattern));
-      const on = () => this.schedule();
-      w.onDidChange(on);
-      w.onDidCreate(on);
-      w.onDidDelete(on);
-      this.watchers.push(w);
-    }
-    if (root) {
-      const pw = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(root), POLICY_FILE));
-      const on = () => this.applyPolicy();
-      pw.onDidChange(on);
-      pw.onDidCreate(on);
-      pw.onDidDelete(on);
-      this.watchers.push(pw);
-    }
+    this.watchers.push(...watchFiles(files, () => this.schedule()));
+    if (root) this.watchers.push(...watchFiles([{ base: root, pattern: POLICY_FILE }], () => this.applyPolicy()));
   }
 
   private loadCounts(): void {

@@ -2,10 +2,12 @@
  * The `twokey.environment` badge (contract): which environment this window touches
  * (production red, staging and unknown yellow, development plain), a distinct look when
  * protection is degraded or paused, and a tooltip with the evidence, the state of each
- * protected surface and today's counts.
+ * protected surface and today's counts. What a repository controls (evidence values,
+ * terminal names, file paths, the person's name) is escaped before it goes in the tooltip.
  */
 import * as vscode from 'vscode';
 import type { EnvironmentResolution } from '../core/types';
+import { codeSpan, escapeMarkdown } from './markdown';
 
 export const STATUS_ITEM_ID = 'twokey.environment';
 
@@ -75,12 +77,12 @@ export class EnvironmentBadge implements vscode.Disposable {
     const label = env === 'unknown' ? 'unknown (treated as production)' : env;
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendMarkdown(`**TwoKey**: environment **${label}**\n\n`);
-    if (s.paused) tip.appendMarkdown(`**Protection paused** by ${s.paused.by} until ${new Date(s.paused.until).toLocaleTimeString()}; every command is still recorded.\n\n`);
+    if (s.paused) tip.appendMarkdown(`**Protection paused** by ${escapeMarkdown(s.paused.by)} until ${new Date(s.paused.until).toLocaleTimeString()}; every command is still recorded.\n\n`);
     tip.appendMarkdown('Evidence:\n');
     if (s.resolution.evidence.length === 0) tip.appendMarkdown('- no signal places this workspace; unknown counts as production\n');
-    for (const e of s.resolution.evidence) tip.appendMarkdown(`- \`${e.signal}\` = \`${e.value}\` → ${e.environment}\n`);
+    for (const e of s.resolution.evidence) tip.appendMarkdown(`- ${codeSpan(e.signal)} = ${codeSpan(e.value)} → ${escapeMarkdown(e.environment)}\n`);
     tip.appendMarkdown('\nProtection:\n');
-    for (const x of s.surfaces) tip.appendMarkdown(`- ${x.name}: ${x.state}${x.detail ? ` (${x.detail})` : ''}\n`);
+    for (const x of s.surfaces) tip.appendMarkdown(`- ${escapeMarkdown(x.name)}: ${x.state}${x.detail ? ` (${escapeMarkdown(x.detail)})` : ''}\n`);
     tip.appendMarkdown(`\nToday: ${s.counts.allowed} allowed, ${s.counts.denied} denied, ${s.counts.asked} asked\n`);
     this.item.tooltip = tip;
     this.item.accessibilityInformation = {

@@ -6,20 +6,25 @@
  * policy file it is given; the approved text comes from the snapshot store.
  */
 import * as fs from 'node:fs';
+import { Emitter, type Disposable } from '../events';
 import { isLoosening } from './loosening';
 import type { SnapshotStore } from './snapshots';
 
 export class PolicyGate {
   /** Files whose loosening a person is being asked about (for the prompt and tests). */
   private readonly pending = new Set<string>();
-  private listener: ((file: string) => void) | undefined;
+  private readonly pendingFound = new Emitter<string>();
 
   constructor(private readonly store: SnapshotStore) {}
 
-  /** Called (once per new pending file) when a loosening is found at load time; also at once for files already pending. */
-  onPending(fn: (file: string) => void): void {
-    this.listener = fn;
+  /**
+   * Calls `fn` once per new pending file when a loosening is found at load time, and at once
+   * for the files already pending. Every listener is called; the result unsubscribes.
+   */
+  onPending(fn: (file: string) => void): Disposable {
+    const sub = this.pendingFound.event(fn);
     for (const f of this.pending) fn(f);
+    return sub;
   }
 
   /**
@@ -44,7 +49,7 @@ export class PolicyGate {
     if (!isLoosening('policy', was, disk).loosening) return undefined;
     if (!this.pending.has(file)) {
       this.pending.add(file);
-      this.listener?.(file);
+      this.pendingFound.fire(file);
     }
     // The approved state was "no file": an empty policy (the defaults and user settings apply).
     return was ?? '{}';
