@@ -9,7 +9,7 @@ import type { EnvironmentContext, EnvironmentName, EnvironmentResolution, Enviro
 import { anyOf, DANGER, mostDangerous, placementOf } from '../policy/match';
 import { resolveRefs, targetEvidence, targetsEnvironment } from './commandTargets';
 import type { Policy } from '../policy/types';
-import { CachedFiles, type FileSystemPort } from './fs';
+import { CachedFiles, type FileSystemPort } from '../fs';
 import * as signals from './signals';
 import { targetSignals } from './targets';
 import type { DetectedSignal } from './types';

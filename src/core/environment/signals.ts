@@ -11,7 +11,7 @@ import type { EnvironmentName } from '../types';
 import { DOTENV_SELECTORS } from '../policy/defaults';
 import { mostDangerous, type Identity, type Matcher, type Placement } from '../policy/match';
 import type { Policy } from '../policy/types';
-import type { CachedFiles } from './fs';
+import type { CachedFiles } from '../fs';
 import { parseIni, type Ini } from './ini';
 import type { DetectedSignal } from './types';
 import { hostOnly, maskUrl, parseServiceUrl, safeValue } from './values';
