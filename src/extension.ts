@@ -12,6 +12,7 @@ import { createWorkspaceEngine } from './core/workspaceEngine';
 import { DecisionService } from './core/decisions';
 import { defaultStateDir, exportToFile, forwardOptions, openAuditLog, reconcileKey, watchKeyFile, writeForwardConfig, type AuditLog } from './core/audit';
 import { Protection } from './core/protection';
+import { shimNames } from './core/policy/shims';
 import type { EnvironmentResolution } from './core/types';
 import { Logger } from './logger';
 import { Broker } from './intercept/broker';
@@ -169,7 +170,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
         mediaGate: context.asAbsolutePath(path.join('media', 'gate')),
         gateDir,
         protectedVariables: ws.policy().policy.protectedVariables,
-        shims: { dir: path.join(stateDir, 'shims'), names: settings.shims },
+        shims: { dir: path.join(stateDir, 'shims'), names: shimNames(settings.shims, ws.policy().policy) },
       });
     } else {
       context.environmentVariableCollection.clear();
