@@ -1,14 +1,12 @@
-/** The Fly.io app of the folder's `fly.toml` (its top-level `app`). */
+/** The Fly.io app of the folder's `fly.toml` (its top-level `app`), read with a TOML parser. */
 import * as path from 'node:path';
-import { addSignal, type SignalContext } from './context';
+import { addSignal, str, type SignalContext } from './context';
 
+/** The top-level `app` of a `fly.toml`; a file that is not TOML names no app. */
 export function parseFlyApp(text: string): string | undefined {
-  for (const line of text.split(/\r?\n/)) {
-    if (/^\s*\[/.test(line)) break; // top-level keys only
-    const m = /^\s*app\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(line);
-    if (m) return (m[1] ?? m[2]) || undefined;
-  }
-  return undefined;
+  // Loaded on first use: most checks never read a fly.toml.
+  const doc = (require('smol-toml') as typeof import('smol-toml')).parse(text) as Record<string, unknown>;
+  return str(doc.app);
 }
 
 export function fly(ctx: SignalContext): void {

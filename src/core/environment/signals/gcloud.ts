@@ -4,16 +4,20 @@
  */
 import * as path from 'node:path';
 import type { Identity } from '../../detected';
-import { parseIni, type Ini } from '../ini';
+import { parseIni } from '../ini';
 import { addSignal, type SignalContext } from './context';
 
-export function gcloud(ctx: SignalContext): void {
+/** The active configuration (`CLOUDSDK_ACTIVE_CONFIG_NAME`, else `active_config`, else `default`), its file and its `[core] project`. */
+export function gcloudConfiguration(ctx: SignalContext): { name: string; file: string; project?: string } {
   const dir = ctx.get('CLOUDSDK_CONFIG') ?? path.join(ctx.home, '.config', 'gcloud');
-  const activeFile = path.join(dir, 'active_config');
-  const name = ctx.get('CLOUDSDK_ACTIVE_CONFIG_NAME') ?? ctx.files.parsed(activeFile, 'text', (t) => t.trim() || undefined) ?? 'default';
-  const configFile = path.join(dir, 'configurations', `config_${name}`);
-  const ini: Ini | undefined = ctx.files.parsed(configFile, 'ini', parseIni);
-  const project = ctx.get('CLOUDSDK_CORE_PROJECT') ?? ini?.get('core')?.get('project');
+  const name = ctx.get('CLOUDSDK_ACTIVE_CONFIG_NAME') ?? ctx.files.parsed(path.join(dir, 'active_config'), 'text', (t) => t.trim() || undefined) ?? 'default';
+  const file = path.join(dir, 'configurations', `config_${name}`);
+  return { name, file, project: ctx.files.parsed(file, 'ini', parseIni)?.get('core')?.get('project') };
+}
+
+export function gcloud(ctx: SignalContext): void {
+  const { name, file: configFile, project: fromFile } = gcloudConfiguration(ctx);
+  const project = ctx.get('CLOUDSDK_CORE_PROJECT') ?? fromFile;
   if (!project && name === 'default') return; // gcloud installed, nothing chosen: names no environment
   const ids: Identity[] = [];
   if (project) ids.push({ kind: 'id', value: project });

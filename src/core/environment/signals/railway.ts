@@ -24,18 +24,23 @@ export function parseRailway(text: string): RailwayLink[] {
   return out;
 }
 
-export function railway(ctx: SignalContext): void {
+/** The link whose project path holds the folder (the longest such path), and the file it is in. */
+export function railwayLink(ctx: SignalContext): { file: string; link: RailwayLink } | undefined {
   const from = ctx.cwd ?? ctx.root;
-  if (!from) return;
+  if (!from) return undefined;
   const file = path.join(ctx.home, '.railway', 'config.json');
-  const links = ctx.files.parsed(file, 'railway', parseRailway);
-  if (!links?.length) return;
   let best: RailwayLink | undefined;
-  for (const l of links) {
+  for (const l of ctx.files.parsed(file, 'railway', parseRailway) ?? []) {
     const p = path.resolve(l.path);
     if ((from === p || from.startsWith(p.endsWith(path.sep) ? p : p + path.sep)) && (!best || p.length > path.resolve(best.path).length)) best = l;
   }
-  if (!best) return;
+  return best && { file, link: best };
+}
+
+export function railway(ctx: SignalContext): void {
+  const found = railwayLink(ctx);
+  if (!found) return;
+  const { file, link: best } = found;
   const ids: Identity[] = [];
   if (best.environmentName) ids.push({ kind: 'name', value: best.environmentName });
   if (best.environment) ids.push({ kind: 'id', value: best.environment });

@@ -3,13 +3,21 @@ import * as path from 'node:path';
 import type { Identity } from '../../detected';
 import { addSignal, str, type SignalContext } from './context';
 
+export interface VercelProject {
+  projectId?: string;
+  orgId?: string;
+  projectName?: string;
+}
+
+export function parseVercelProject(text: string): VercelProject {
+  const d = JSON.parse(text) as Record<string, unknown>;
+  return { projectId: str(d.projectId), orgId: str(d.orgId), projectName: str(d.projectName) };
+}
+
 export function vercel(ctx: SignalContext): void {
   for (const dir of ctx.dirs) {
     const file = path.join(dir, '.vercel', 'project.json');
-    const p = ctx.files.parsed(file, 'vercel', (t) => {
-      const d = JSON.parse(t) as Record<string, unknown>;
-      return { projectId: str(d.projectId), orgId: str(d.orgId), projectName: str(d.projectName) };
-    });
+    const p = ctx.files.parsed(file, 'vercel', parseVercelProject);
     if (!p || (!p.projectId && !p.projectName)) continue;
     const ids: Identity[] = [];
     if (p.projectId) ids.push({ kind: 'id', value: p.projectId });
