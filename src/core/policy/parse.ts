@@ -4,8 +4,8 @@
  * decides what is valid; `jsonc-parser` gives each problem its offset and zero-based
  * line/column for the editor. A file with any error contributes nothing: the caller gets
  * the strict defaults and the diagnostics. Never "allow everything" because a file did not
- * parse. Two things the schema cannot say are checked here: a key written twice in one
- * object, and the file's own emptiness; an unknown top-level key and an entry listed twice
+ * parse. What the schema cannot say is checked here: a key written twice in one object,
+ * `__proto__`, and the file's own emptiness; an unknown top-level key and an entry listed twice
  * are warnings that do not discard the file.
  */
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
@@ -46,7 +46,7 @@ export function parsePolicyLayer(text: string): ParsedPolicyLayer {
     report('error', 0, text.length, 'The policy file is empty; expected an object.');
     return { diagnostics };
   }
-  duplicateKeys(root, report);
+  keyChecks(root, report);
   const value = getNodeValue(root) as unknown;
   const unknownTop = new Set<string>();
   if (!validate(value)) {
@@ -112,19 +112,24 @@ interface SchemaNode {
   enum?: unknown[];
 }
 
-/** A key written twice in one object: JSON allows it, the parsed value keeps only the last. */
-function duplicateKeys(n: Node, report: Report): void {
+/**
+ * What the schema cannot see in the parsed value: a key written twice in one object (the
+ * value keeps only the last), and `__proto__`, which would become the object's prototype
+ * instead of a key (and lend it keys the schema never checked).
+ */
+function keyChecks(n: Node, report: Report): void {
   if (n.type === 'object') {
     const keys = new Set<string>();
     for (const p of n.children ?? []) {
       const k = p.children?.[0];
       if (!k) continue;
       const key = String(k.value);
-      if (keys.has(key)) report('error', k.offset, k.length, `Duplicate key "${key}".`);
+      if (key === '__proto__') report('error', k.offset, k.length, 'The key "__proto__" is not allowed.');
+      else if (keys.has(key)) report('error', k.offset, k.length, `Duplicate key "${key}".`);
       keys.add(key);
     }
   }
-  for (const c of n.children ?? []) duplicateKeys(c, report);
+  for (const c of n.children ?? []) keyChecks(c, report);
 }
 
 /** `/overrides/0/decision` → ['overrides', 0, 'decision'] (JSON pointer, RFC 6901). */

@@ -126,6 +126,12 @@ describe('invalid policies', () => {
     assert.equal(d.message, 'Duplicate key "shims".');
   });
 
+  test('"__proto__" is refused wherever it is (it would lend an object keys the schema never saw)', () => {
+    const text = '{ "overrides": [ { "rule": "*", "__proto__": { "decision": "allow" } } ] }';
+    const ds = errors(text);
+    assert.ok(ds.some((d) => d.message === 'The key "__proto__" is not allowed.' && at(text, d) === '"__proto__"'), JSON.stringify(ds));
+  });
+
   test('several problems are all reported, in file order', () => {
     const text = '{ "watch": 1, "overrides": [ { "decision": "maybe" } ], "version": "1" }';
     const ds = errors(text);
