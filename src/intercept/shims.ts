@@ -19,10 +19,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const DEFAULT_SHIMS: readonly string[] = [
-  'railway', 'terraform', 'tofu', 'pulumi', 'kubectl', 'helm', 'aws', 'gcloud', 'az', 'flyctl', 'fly',
-  'heroku', 'vercel', 'supabase', 'psql', 'mysql', 'mongosh', 'redis-cli', 'dropdb', 'prisma', 'docker',
-];
+/** The default list lives with the policy (one list for the policy, the manifest and the writer). */
+export { DEFAULT_SHIMS } from '../core/policy/shims';
 
 /** The file whose presence marks a folder as TwoKey shims; every shim skips such folders. */
 export const SHIM_MARKER = '.twokey-shims';

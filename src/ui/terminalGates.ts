@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { WorkspaceEngine } from '../core/workspaceEngine';
-import { DEFAULT_SHIMS } from '../intercept/shims';
+import { DEFAULT_SHIMS, shimNames } from '../core/policy/shims';
 import { installGateEnvironment } from '../intercept/terminalGate';
 import type { Settings } from '../settings';
 
@@ -31,6 +31,6 @@ export function applyTerminalGates(context: vscode.ExtensionContext, settings: S
     mediaGate: context.asAbsolutePath(path.join('media', 'gate')),
     gateDir: f.gateDir,
     protectedVariables: ws.policy().policy.protectedVariables,
-    shims: { dir: path.join(f.stateDir, 'shims'), names: settings.shims ?? DEFAULT_SHIMS },
+    shims: { dir: path.join(f.stateDir, 'shims'), names: shimNames(settings.shims ?? DEFAULT_SHIMS, ws.policy().policy) },
   });
 }

@@ -10,14 +10,19 @@
 import * as path from 'node:path';
 import type { EnvironmentName, ResolvedTarget, TargetRef } from '../types';
 import { mostDangerous, type Identity } from '../policy/match';
-import { parseIni } from './ini';
 import {
+  awsConfig,
   findGitConfig,
+  gcloudConfiguration,
+  hasDefaultProfile,
+  parseVercelProject,
+  profileSection,
+  railwayLink,
+  roleAccountOf,
   parseAzureProfile,
   parseFlyApp,
   parseHerokuRemotes,
   parseKube,
-  parseRailway,
   placeIdentities,
   rel,
   workspaceDotenv,
@@ -224,16 +229,15 @@ function awsProfile(ctx: SignalContext, value: string | undefined, via: string |
       }
     }
   }
-  const configFile = ctx.get('AWS_CONFIG_FILE') ?? path.join(ctx.home, '.aws', 'config');
-  const ini = ctx.files.parsed(configFile, 'ini', parseIni);
+  const { file: configFile, ini } = awsConfig(ctx);
   if (!profile) {
-    if (!ini?.has('default') && !ini?.has('profile default')) return [];
+    if (!hasDefaultProfile(ini)) return [];
     profile = 'default';
     how = `default profile in ${rel(ctx, configFile)}`;
   }
-  const section = profile === 'default' ? (ini?.get('default') ?? ini?.get('profile default')) : (ini?.get(`profile ${profile}`) ?? ini?.get(profile));
+  const section = profileSection(ini, profile);
   const ids: Identity[] = [{ kind: 'name', value: profile }];
-  const account = section?.get('sso_account_id') ?? (section?.get('role_arn') ? /^arn:[^:]*:iam::(\d{12}):/.exec(section.get('role_arn')!)?.[1] : undefined);
+  const account = section?.get('sso_account_id') ?? roleAccountOf(section?.get('role_arn'));
   if (account) {
     ids.push({ kind: 'id', value: account });
     how += `, account ${account}`;
@@ -247,10 +251,7 @@ function gcpProject(ctx: SignalContext, value: string | undefined, via: string |
   if (value) return [{ name: value, how: via ?? '--project', ids: [{ kind: 'id', value }] }];
   const env = ctx.get('CLOUDSDK_CORE_PROJECT');
   if (env) return [{ name: env, how: 'CLOUDSDK_CORE_PROJECT', ids: [{ kind: 'id', value: env }] }];
-  const dir = ctx.get('CLOUDSDK_CONFIG') ?? path.join(ctx.home, '.config', 'gcloud');
-  const config = ctx.get('CLOUDSDK_ACTIVE_CONFIG_NAME') ?? ctx.files.parsed(path.join(dir, 'active_config'), 'text', (t) => t.trim() || undefined) ?? 'default';
-  const file = path.join(dir, 'configurations', `config_${config}`);
-  const project = ctx.files.parsed(file, 'ini', parseIni)?.get('core')?.get('project');
+  const { name: config, project } = gcloudConfiguration(ctx);
   if (!project) return [];
   const ids: Identity[] = [{ kind: 'id', value: project }];
   if (config !== 'default') ids.push({ kind: 'name', value: config });
@@ -274,16 +275,9 @@ function railwayEnv(ctx: SignalContext, value: string | undefined, via: string |
   if (value) return [{ name: value, how: via ?? '--environment', ids: [{ kind: 'name', value }] }];
   const env = ctx.get('RAILWAY_ENVIRONMENT') ?? ctx.get('RAILWAY_ENVIRONMENT_NAME');
   if (env) return [{ name: env, how: 'RAILWAY_ENVIRONMENT', ids: [{ kind: 'name', value: env }] }];
-  const from = ctx.cwd ?? ctx.root;
-  if (!from) return [];
-  const file = path.join(ctx.home, '.railway', 'config.json');
-  const links = ctx.files.parsed(file, 'railway', parseRailway) ?? [];
-  let best: (typeof links)[number] | undefined;
-  for (const l of links) {
-    const p = path.resolve(l.path);
-    if ((from === p || from.startsWith(p.endsWith(path.sep) ? p : p + path.sep)) && (!best || p.length > path.resolve(best.path).length)) best = l;
-  }
-  if (!best) return [];
+  const found = railwayLink(ctx);
+  if (!found) return [];
+  const { file, link: best } = found;
   const name = best.environmentName ?? best.environment;
   if (!name) return [];
   const ids: Identity[] = [{ kind: 'name', value: name }];
@@ -318,10 +312,7 @@ function herokuApp(ctx: SignalContext, kind: string, value: string | undefined, 
 function vercelTarget(ctx: SignalContext, target: string, via: string | undefined): Found[] {
   let project: string | undefined;
   for (const dir of ctx.dirs) {
-    project ??= ctx.files.parsed(path.join(dir, '.vercel', 'project.json'), 'vercel', (t) => {
-      const d = JSON.parse(t) as Record<string, unknown>;
-      return { projectId: typeof d.projectId === 'string' ? d.projectId : undefined, orgId: undefined, projectName: typeof d.projectName === 'string' ? d.projectName : undefined };
-    })?.projectName;
+    project ??= ctx.files.parsed(path.join(dir, '.vercel', 'project.json'), 'vercel', parseVercelProject)?.projectName;
   }
   const ids: Identity[] = [{ kind: 'name', value: target }];
   if (project) ids.push({ kind: 'name', value: project });

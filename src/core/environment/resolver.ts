@@ -9,7 +9,7 @@ import type { EnvironmentContext, EnvironmentName, EnvironmentResolution, Enviro
 import { anyOf, DANGER, mostDangerous, placementOf } from '../policy/match';
 import { resolveRefs, targetEvidence, targetsEnvironment } from './commandTargets';
 import type { Policy } from '../policy/types';
-import { CachedFiles, type FileSystemPort } from './fs';
+import { CachedFiles, type FileSystemPort } from '../fs';
 import * as signals from './signals';
 import { targetSignals } from './targets';
 import type { DetectedSignal } from './types';
@@ -50,20 +50,6 @@ export interface TwoKeyEnvironmentResolver extends EnvironmentResolver {
 
 /** The evidence shown when no signal says anything. */
 export const NO_SIGNAL: Readonly<Evidence> = Object.freeze({ signal: 'none', value: 'no environment signal found', environment: 'unknown' as const });
-
-const COLLECTORS = [
-  signals.environmentVariables,
-  signals.dotenvFiles,
-  signals.kubeconfig,
-  signals.aws,
-  signals.gcloud,
-  signals.azure,
-  signals.railway,
-  signals.vercel,
-  signals.fly,
-  signals.heroku,
-  signals.terraform,
-];
 
 export function createEnvironmentResolver(opts: ResolverOptions): TwoKeyEnvironmentResolver {
   const files = new CachedFiles(opts.fs, opts.statFreshMs);
@@ -115,7 +101,7 @@ export function createEnvironmentResolver(opts: ResolverOptions): TwoKeyEnvironm
       isUrlVariable,
       out,
     };
-    for (const collect of COLLECTORS) collect(sctx);
+    for (const read of signals.SIGNAL_READERS) read(sctx);
     const targets = ctx.refs?.length ? resolveRefs(sctx, ctx.refs) : [];
     targets.sort((a, b) => DANGER[b.environment] - DANGER[a.environment]);
     return { environment: out.length ? mostDangerous(out.map((s) => s.environment)) : 'unknown', signals: out, targets };

@@ -3,6 +3,7 @@
  * file falls back to. Nothing here allows anything; the rule packs and the decision
  * mapping do the rest.
  */
+import { DEFAULT_SHIMS } from './shims';
 import type { Policy } from './types';
 
 export const DEFAULT_POLICY: Readonly<Policy> = deepFreeze({
@@ -40,7 +41,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = deepFreeze({
     },
   },
   overrides: [],
-  shims: ['railway', 'terraform', 'tofu', 'psql', 'mysql', 'mongosh', 'redis-cli', 'kubectl', 'helm', 'aws', 'gcloud', 'az', 'vercel', 'fly', 'flyctl', 'heroku', 'supabase', 'prisma'],
+  shims: [...DEFAULT_SHIMS],
   watch: [
     '~/.aws/config',
     '~/.aws/credentials',

@@ -11,6 +11,7 @@ export type {
   SignalSettings,
 } from './types';
 export { DEFAULT_POLICY, defaultPolicy } from './defaults';
+export { DEFAULT_SHIMS, shimNames } from './shims';
 export { parsePolicy, parsePolicyLayer, checkPolicyInput } from './parse';
 export type { ParsedPolicy, ParsedPolicyLayer } from './parse';
 export { mergePolicy, mergePolicyReport } from './merge';

@@ -3,7 +3,7 @@
  * the document it has open and calls `parsePolicy`).
  */
 import * as path from 'node:path';
-import { nodeFileSystem, type FileSystemPort } from '../environment/fs';
+import { nodeFileSystem, type FileSystemPort } from '../fs';
 import { defaultPolicy } from './defaults';
 import { mergePolicyReport } from './merge';
 import { parsePolicy, type ParsedPolicy } from './parse';

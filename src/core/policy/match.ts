@@ -3,6 +3,7 @@
  * globs over paths, and environment name patterns. Hot path: no regex is built per call.
  */
 import { Minimatch } from 'minimatch';
+import type { Identity } from '../detected';
 import type { EnvironmentName } from '../types';
 import type { EnvironmentSpec, PlacedEnvironment, Policy } from './types';
 import { PLACED_ENVIRONMENTS } from './types';
@@ -79,11 +80,7 @@ export function mostDangerous(envs: Iterable<EnvironmentName>): EnvironmentName 
   return best ?? 'unknown';
 }
 
-/** A thing a signal names: a name (context, profile, project), a host, or an id. */
-export interface Identity {
-  kind: 'name' | 'host' | 'id';
-  value: string;
-}
+export type { Identity };
 
 /** The environment placement part of a policy, compiled. */
 export interface Placement {

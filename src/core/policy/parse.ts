@@ -1,14 +1,17 @@
 /**
- * Reading `.twokey/policy.json` (JSON with comments). A file with any error (syntax or
- * wrong types) contributes nothing: the caller gets the strict defaults and the
- * diagnostics, with offsets and zero-based line/column for the editor. Never "allow
- * everything" because a file did not parse.
+ * Reading `.twokey/policy.json` (JSON with comments). The shipped JSON schema
+ * (`media/policy.schema.json`, compiled ahead of time into `schemaCheck.generated.ts`)
+ * decides what is valid; `jsonc-parser` gives each problem its offset and zero-based
+ * line/column for the editor. A file with any error contributes nothing: the caller gets
+ * the strict defaults and the diagnostics. Never "allow everything" because a file did not
+ * parse. What the schema cannot say is checked here: a key written twice in one object,
+ * `__proto__`, and the file's own emptiness; an unknown top-level key and an entry listed twice
+ * are warnings that do not discard the file.
  */
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import type { EnvironmentName } from '../types';
+import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { mergePolicyReport } from './merge';
-import type { OverrideDecision, PlacedEnvironment, Policy, PolicyDiagnostic, PolicyInput, PolicyLayer, RuleOverride } from './types';
-import { OVERRIDE_DECISIONS, PLACED_ENVIRONMENTS } from './types';
+import { schema, validate as compiledCheck } from './schemaCheck.generated';
+import type { Policy, PolicyDiagnostic, PolicyInput, PolicyLayer } from './types';
 
 export interface ParsedPolicyLayer {
   /** The layer, when the file had no errors (warnings do not discard it). */
@@ -23,17 +26,15 @@ export interface ParsedPolicy extends ParsedPolicyLayer {
   ignored: string[];
 }
 
-const ENV_NAMES: readonly EnvironmentName[] = ['production', 'staging', 'development', 'unknown'];
-const STRING_LISTS_TOP = ['shims', 'watch', 'protectedVariables', 'maskedVariables'] as const;
-const SIGNAL_KEYS = ['variables', 'urlVariables', 'dotenvFiles'] as const;
-const SPEC_KEYS = ['patterns', 'hosts', 'resources'] as const;
-const OVERRIDE_LIST_KEYS = ['commands', 'paths', 'hosts'] as const;
-
 /** Parse and validate one policy file's text. */
 export function parsePolicyLayer(text: string): ParsedPolicyLayer {
   const lines = lineStarts(text);
   const diagnostics: PolicyDiagnostic[] = [];
-  const report = (severity: PolicyDiagnostic['severity'], offset: number, length: number, message: string) => {
+  const seen = new Set<string>();
+  const report: Report = (severity, offset, length, message) => {
+    const k = `${offset}:${length}`;
+    if (seen.has(k)) return; // one problem per place: the first the schema names
+    seen.add(k);
     const { line, column } = position(lines, offset);
     diagnostics.push({ message, severity, offset, length, line, column });
   };
@@ -45,10 +46,21 @@ export function parsePolicyLayer(text: string): ParsedPolicyLayer {
     report('error', 0, text.length, 'The policy file is empty; expected an object.');
     return { diagnostics };
   }
-  const v = new Validator(report);
-  const layer = v.root(root);
-  const failed = diagnostics.some((d) => d.severity === 'error');
-  return failed ? { diagnostics } : { layer, diagnostics };
+  keyChecks(root, report);
+  const value = getNodeValue(root) as unknown;
+  const unknownTop = new Set<string>();
+  if (!validate(value)) {
+    for (const e of validate.errors ?? []) {
+      const d = describe(root, e);
+      if (d.unknownTopKey !== undefined) unknownTop.add(d.unknownTopKey);
+      report(d.severity, d.node.offset, d.node.length, d.message);
+    }
+  }
+  diagnostics.sort((x, y) => x.offset - y.offset);
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const layer = { ...(value as Record<string, unknown>) };
+  for (const k of unknownTop) delete layer[k];
+  return { layer: layer as PolicyInput, diagnostics };
 }
 
 /**
@@ -81,200 +93,108 @@ export function checkPolicyInput(value: unknown): { input?: PolicyInput; problem
 
 type Report = (severity: PolicyDiagnostic['severity'], offset: number, length: number, message: string) => void;
 
-class Validator {
-  constructor(private readonly report: Report) {}
+/** What the compiled schema reports (ajv's error objects, as much of them as is used). */
+interface SchemaError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
 
-  private error(n: Node, msg: string): void {
-    this.report('error', n.offset, n.length, msg);
-  }
+/** The schema compiled ahead of time (ajv standalone code): true when valid, else `errors`. */
+const validate = compiledCheck as unknown as { (value: unknown): boolean; errors?: SchemaError[] | null };
 
-  private props(n: Node): Array<{ key: string; keyNode: Node; value: Node }> {
-    const out: Array<{ key: string; keyNode: Node; value: Node }> = [];
-    const seen = new Set<string>();
+interface SchemaNode {
+  type?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  enum?: unknown[];
+}
+
+/**
+ * What the schema cannot see in the parsed value: a key written twice in one object (the
+ * value keeps only the last), and `__proto__`, which would become the object's prototype
+ * instead of a key (and lend it keys the schema never checked).
+ */
+function keyChecks(n: Node, report: Report): void {
+  if (n.type === 'object') {
+    const keys = new Set<string>();
     for (const p of n.children ?? []) {
       const k = p.children?.[0];
-      const val = p.children?.[1];
-      if (!k || !val) continue;
+      if (!k) continue;
       const key = String(k.value);
-      if (seen.has(key)) this.error(k, `Duplicate key "${key}".`);
-      seen.add(key);
-      out.push({ key, keyNode: k, value: val });
+      if (key === '__proto__') report('error', k.offset, k.length, 'The key "__proto__" is not allowed.');
+      else if (keys.has(key)) report('error', k.offset, k.length, `Duplicate key "${key}".`);
+      keys.add(key);
     }
-    return out;
   }
+  for (const c of n.children ?? []) keyChecks(c, report);
+}
 
-  private expectObject(n: Node, what: string): boolean {
-    if (n.type !== 'object') {
-      this.error(n, `${what} must be an object.`);
-      return false;
-    }
-    return true;
-  }
+/** `/overrides/0/decision` → ['overrides', 0, 'decision'] (JSON pointer, RFC 6901). */
+function pointer(p: string): Array<string | number> {
+  if (!p) return [];
+  return p
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+}
 
-  private stringList(n: Node, what: string, opts: { allowed?: readonly string[] } = {}): string[] | undefined {
-    if (n.type !== 'array') {
-      this.error(n, `${what} must be an array of strings.`);
-      return undefined;
-    }
-    const out: string[] = [];
-    for (const item of n.children ?? []) {
-      if (item.type !== 'string') {
-        this.error(item, `${what}: each entry must be a string.`);
-        continue;
-      }
-      const s = String(item.value);
-      if (!s.trim()) {
-        this.error(item, `${what}: an empty string matches nothing useful; remove it.`);
-        continue;
-      }
-      if (opts.allowed && !opts.allowed.includes(s)) {
-        this.error(item, `${what}: "${s}" is not one of ${opts.allowed.join(', ')}.`);
-        continue;
-      }
-      out.push(s);
-    }
-    return out;
-  }
+/** How a diagnostic names a place: `"overrides[0].decision"`. */
+function where(path: ReadonlyArray<string | number>): string {
+  if (!path.length) return 'The policy';
+  return `"${path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i ? `.${s}` : s)).join('')}"`;
+}
 
-  root(n: Node): PolicyInput | undefined {
-    if (!this.expectObject(n, 'The policy')) return undefined;
-    const out: PolicyInput = {};
-    for (const { key, keyNode, value } of this.props(n)) {
-      switch (key) {
-        case '$schema':
-          if (value.type !== 'string') this.error(value, '"$schema" must be a string.');
-          else out.$schema = String(value.value);
-          break;
-        case 'version':
-          if (value.value !== 1) this.error(value, '"version" must be 1.');
-          else out.version = 1;
-          break;
-        case 'environments':
-          out.environments = this.environments(value);
-          break;
-        case 'overrides':
-          out.overrides = this.overrides(value);
-          break;
-        case 'shims':
-        case 'watch':
-        case 'protectedVariables':
-        case 'maskedVariables':
-          out[key] = this.stringList(value, `"${key}"`);
-          break;
-        case 'signals':
-          out.signals = this.signals(value);
-          break;
-        case 'stateChanges':
-          out.stateChanges = this.stateChanges(value);
-          break;
-        case 'workspaceEnvironment':
-          if (value.type !== 'string' || !(PLACED_ENVIRONMENTS as readonly string[]).includes(String(value.value)))
-            this.error(value, `"workspaceEnvironment" must be one of ${PLACED_ENVIRONMENTS.join(', ')}.`);
-          else out.workspaceEnvironment = value.value as PlacedEnvironment;
-          break;
-        default:
-          this.report('warning', keyNode.offset, keyNode.length, `Unknown key "${key}" is ignored (expected one of version, environments, overrides, ${STRING_LISTS_TOP.join(', ')}, signals, stateChanges, workspaceEnvironment).`);
-      }
-    }
-    return out;
-  }
+/** The schema object a `schemaPath` (`#/properties/overrides/items/required`) sits in. */
+function schemaAt(schemaPath: string): SchemaNode | undefined {
+  let s: unknown = schema;
+  for (const seg of pointer(schemaPath.replace(/^#/, '')).slice(0, -1)) s = (s as Record<string | number, unknown> | undefined)?.[seg];
+  return s as SchemaNode | undefined;
+}
 
-  private environments(n: Node): PolicyInput['environments'] {
-    if (!this.expectObject(n, '"environments"')) return undefined;
-    const out: NonNullable<PolicyInput['environments']> = {};
-    for (const { key, keyNode, value } of this.props(n)) {
-      if (!(PLACED_ENVIRONMENTS as readonly string[]).includes(key)) {
-        this.error(keyNode, `"environments" has production, staging and development; "${key}" is not one of them.`);
-        continue;
-      }
-      if (!this.expectObject(value, `"environments.${key}"`)) continue;
-      const spec: Record<string, string[] | undefined> = {};
-      for (const p of this.props(value)) {
-        if (!(SPEC_KEYS as readonly string[]).includes(p.key)) {
-          this.error(p.keyNode, `"environments.${key}" takes ${SPEC_KEYS.join(', ')}; "${p.key}" is not one of them.`);
-          continue;
-        }
-        spec[p.key] = this.stringList(p.value, `"environments.${key}.${p.key}"`);
-      }
-      out[key as keyof typeof out] = spec;
-    }
-    return out;
-  }
+const A_TYPE: Record<string, string> = { object: 'an object', array: 'an array', string: 'a string', number: 'a number', integer: 'a whole number', boolean: 'true or false' };
 
-  private stateChanges(n: Node): PolicyInput['stateChanges'] {
-    if (!this.expectObject(n, '"stateChanges"')) return undefined;
-    const out: NonNullable<PolicyInput['stateChanges']> = {};
-    for (const { key, keyNode, value } of this.props(n)) {
-      if (key !== 'staging' && key !== 'unknown') {
-        this.error(keyNode, `"stateChanges" takes staging, unknown; "${key}" is not one of them.`);
-        continue;
-      }
-      if (value.value !== 'allow' && value.value !== 'ask') {
-        this.error(value, `"stateChanges.${key}" must be "allow" or "ask".`);
-        continue;
-      }
-      out[key] = value.value;
+function describe(root: Node, e: SchemaError): { severity: PolicyDiagnostic['severity']; node: Node; message: string; unknownTopKey?: string } {
+  const path = pointer(e.instancePath);
+  const node = findNodeAtLocation(root, path) ?? root;
+  const what = where(path);
+  const parent = schemaAt(e.schemaPath);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      const prop = node.children?.find((p) => p.children?.[0]?.value === key);
+      const keyNode = prop?.children?.[0] ?? node;
+      const allowed = Object.keys(parent?.properties ?? {});
+      if (!path.length) return { severity: 'warning', node: keyNode, unknownTopKey: key, message: `Unknown key "${key}" is ignored (expected one of ${allowed.join(', ')}).` };
+      return { severity: 'error', node: keyNode, message: `${what} takes ${allowed.join(', ')}; "${key}" is not one of them.` };
     }
-    return out;
-  }
-
-  private signals(n: Node): PolicyInput['signals'] {
-    if (!this.expectObject(n, '"signals"')) return undefined;
-    const out: NonNullable<PolicyInput['signals']> = {};
-    for (const { key, keyNode, value } of this.props(n)) {
-      if (!(SIGNAL_KEYS as readonly string[]).includes(key)) {
-        this.error(keyNode, `"signals" takes ${SIGNAL_KEYS.join(', ')}; "${key}" is not one of them.`);
-        continue;
-      }
-      out[key as (typeof SIGNAL_KEYS)[number]] = this.stringList(value, `"signals.${key}"`);
+    case 'required': {
+      const key = String(e.params.missingProperty);
+      const choices = parent?.properties?.[key]?.enum;
+      return { severity: 'error', node, message: `${what} needs a "${key}"${choices ? ` (${choices.join(', ')})` : ''}.` };
     }
-    return out;
-  }
-
-  private overrides(n: Node): RuleOverride[] | undefined {
-    if (n.type !== 'array') {
-      this.error(n, '"overrides" must be an array of objects.');
-      return undefined;
+    case 'type': {
+      const t = String(e.params.type);
+      const of = t === 'array' && parent?.items?.type ? ` of ${parent.items.type}s` : '';
+      return { severity: 'error', node, message: `${what} must be ${A_TYPE[t] ?? t}${of}.` };
     }
-    const out: RuleOverride[] = [];
-    (n.children ?? []).forEach((item, i) => {
-      const what = `"overrides[${i}]"`;
-      if (!this.expectObject(item, what)) return;
-      const o: Partial<RuleOverride> = {};
-      const present = new Set<string>();
-      for (const { key, keyNode, value } of this.props(item)) {
-        present.add(key);
-        switch (key) {
-          case 'rule':
-            if (value.type !== 'string' || !String(value.value).trim()) this.error(value, `${what}.rule must be a non-empty string (a rule id or glob such as "fs.*").`);
-            else o.rule = String(value.value);
-            break;
-          case 'decision':
-            if (value.type !== 'string' || !(OVERRIDE_DECISIONS as readonly string[]).includes(String(value.value)))
-              this.error(value, `${what}.decision must be one of ${OVERRIDE_DECISIONS.join(', ')}.`);
-            else o.decision = value.value as OverrideDecision;
-            break;
-          case 'reason':
-            if (value.type !== 'string') this.error(value, `${what}.reason must be a string.`);
-            else o.reason = String(value.value);
-            break;
-          case 'environments':
-            o.environments = this.stringList(value, `${what}.environments`, { allowed: ENV_NAMES }) as EnvironmentName[] | undefined;
-            break;
-          case 'commands':
-          case 'paths':
-          case 'hosts':
-            o[key] = this.stringList(value, `${what}.${key}`);
-            break;
-          default:
-            this.error(keyNode, `${what} takes rule, decision, ${OVERRIDE_LIST_KEYS.join(', ')}, environments, reason; "${key}" is not one of them.`);
-        }
-      }
-      if (!present.has('rule')) this.error(item, `${what} needs a "rule" (a rule id or glob).`);
-      if (!present.has('decision')) this.error(item, `${what} needs a "decision" (${OVERRIDE_DECISIONS.join(', ')}).`);
-      if (o.rule !== undefined && o.decision !== undefined) out.push(o as RuleOverride);
-    });
-    return out;
+    case 'enum':
+      return { severity: 'error', node, message: `${what} must be one of ${(e.params.allowedValues as unknown[]).join(', ')}.` };
+    case 'const':
+      return { severity: 'error', node, message: `${what} must be ${JSON.stringify(e.params.allowedValue)}.` };
+    case 'minLength':
+    case 'pattern':
+      return { severity: 'error', node, message: `${what} is blank: an empty string matches nothing useful; remove it.` };
+    case 'uniqueItems': {
+      const later = Math.max(Number(e.params.i), Number(e.params.j));
+      const item = node.children?.[later] ?? node;
+      return { severity: 'warning', node: item, message: `${what} lists ${JSON.stringify(getNodeValue(item))} twice; once is enough.` };
+    }
+    default:
+      return { severity: 'error', node, message: `${what} ${e.message ?? `fails the schema's "${e.keyword}"`}.` };
   }
 }
 

@@ -4,7 +4,7 @@
  * comment for the person to sort, since unplaced things are treated as production.
  */
 import type { EnvironmentResolution, Evidence } from '../types';
-import type { DetectedSignal } from '../environment/types';
+import type { DetectedSignal } from '../detected';
 import { DEFAULT_POLICY } from './defaults';
 import { placementOf, type Identity } from './match';
 import type { PlacedEnvironment, Policy } from './types';

@@ -54,7 +54,7 @@ describe('parsing the policy file', () => {
     assert.equal(r.layer, undefined);
     assert.deepEqual(r.policy.overrides, []);
     const msgs = r.diagnostics.map((d) => [d.message, text.slice(d.offset, d.offset + d.length)]);
-    assert.ok(msgs.some(([m, s]) => /decision must be one of/.test(m) && s === '"yes"'), JSON.stringify(msgs));
+    assert.ok(msgs.some(([m, s]) => /decision" must be one of/.test(m) && s === '"yes"'), JSON.stringify(msgs));
     assert.ok(msgs.some(([m, s]) => /hosts" must be an array/.test(m) && s === '"db"'), JSON.stringify(msgs));
   });
 

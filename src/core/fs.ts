@@ -1,5 +1,5 @@
 /**
- * File access for the resolver: a small synchronous port (so tests and the extension
+ * File access for the environment resolver and the policy loader: a small synchronous port (so tests and the extension
  * can plug in their own) and a memo of parsed files keyed by path + mtime + size, so a
  * warm resolution costs one `stat` per candidate file and no reads or parses.
  */
