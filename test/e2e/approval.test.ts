@@ -7,6 +7,7 @@
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -57,6 +58,8 @@ for (const version of VERSIONS) {
     let page: Page;
     let ws: string;
     let dropped: string[];
+    /** While this file exists, `git status` in the window hangs (a preview that takes long). */
+    let slowGit: string;
 
     before(async () => {
       ws = tmpDir('twokey-e2e-appr-');
@@ -71,7 +74,20 @@ for (const version of VERSIONS) {
       }
       fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
       fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }));
-      ({ server, browser, page } = await openPackaged(version, ws, { machineSettings: { 'twokey.decisionTimeoutSeconds': DEADLINE_SECONDS } }));
+      // A git whose `status` hangs while a marker file exists: the preview of a folder in a
+      // repository then counts until its time limit, long after the modal is up.
+      const bin = tmpDir('twokey-e2e-bin-');
+      slowGit = path.join(bin, 'slow');
+      const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+      fs.writeFileSync(
+        path.join(bin, 'git'),
+        `#!/bin/sh\nfor a in "$@"; do [ "$a" = status ] && [ -e '${slowGit}' ] && exec sleep 60; done\nexec '${realGit}' "$@"\n`,
+        { mode: 0o755 },
+      );
+      ({ server, browser, page } = await openPackaged(version, ws, {
+        machineSettings: { 'twokey.decisionTimeoutSeconds': DEADLINE_SECONDS },
+        env: { PATH: `${bin}:${process.env.PATH}` },
+      }));
       await statusBadge(page);
       await newTerminal(page);
     });
@@ -117,16 +133,57 @@ for (const version of VERSIONS) {
       await previewTab(page).waitFor({ state: 'detached', timeout: 10_000 });
     });
 
-    it('closing the dialog denies, and Deny is the only refusal besides the close VS Code adds', async () => {
+    it('closing the dialog denies, and Deny is the only refusal besides the Cancel VS Code adds', async () => {
       await typeInTerminal(page, 'rm -rf c1');
       await waitForDialog(page);
       const labels = (await page.locator('.monaco-dialog-box .monaco-button').allInnerTexts()).map((l) => l.trim()).filter(Boolean);
-      assert.ok(labels.includes('Deny') && labels.includes('Allow once'), labels.join(', '));
+      // VS Code appends its own Cancel to a modal with no close affordance (README: "Why there
+      // is a Cancel"); every other button is Deny, Allow once or a safer alternative.
+      assert.deepEqual(labels.filter((l) => !/instead$|^Use /.test(l)).sort(), ['Allow once', 'Cancel', 'Deny'], labels.join(', '));
       assert.ok(!labels.includes('Show details'), 'what would be lost needs no extra button');
       await page.locator('.monaco-dialog-box .dialog-toolbar .action-label').first().click();
       await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 10_000 });
       await waitUntil('the refusal on record', () => records(ws).some((r) => r.command === 'rm -rf c1' && r.decision === 'denied'));
       assert.ok(fs.existsSync(path.join(ws, 'c1', 'keep.txt')));
+    });
+
+    it('a long preview shows progress in the panel, and the dialog can be answered before it finishes', async () => {
+      fs.mkdirSync(path.join(ws, 'slow1'), { recursive: true });
+      fs.writeFileSync(path.join(ws, 'slow1', 'draft.md'), 'not committed\n');
+      fs.writeFileSync(slowGit, '');
+      try {
+        await typeInTerminal(page, 'rm -rf slow1');
+        // The panel opens at once, still counting: a progress bar, busy for screen readers.
+        const counting = await waitForPreviewText(page, /Counting what would be lost/);
+        assert.match(counting, /You can answer the dialog now/);
+        const text = (await waitForDialog(page)).replace(/\s+/g, ' ');
+        // The dialog did not wait for the count: it says so, and it can be answered now.
+        assert.match(text, /Still counting: the panel beside fills in as TwoKey counts/);
+        assert.equal(await focusedButton(page), 'Deny');
+        await page.keyboard.press('Enter');
+        await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 10_000 });
+        await waitUntil('the refusal on record', () => records(ws).some((r) => r.command === 'rm -rf slow1' && r.decision === 'denied'));
+        assert.ok(fs.existsSync(path.join(ws, 'slow1', 'draft.md')));
+        await previewTab(page).waitFor({ state: 'detached', timeout: 10_000 });
+      } finally {
+        fs.rmSync(slowGit, { force: true });
+      }
+    });
+
+    it('the panel closes when the request is withdrawn (the asking agent goes away)', async () => {
+      const reg = findRegistration(ws);
+      assert.ok(reg);
+      const s = net.createConnection(reg.socketPath);
+      await new Promise<void>((resolve, reject) => s.on('connect', resolve).on('error', reject));
+      s.write(JSON.stringify({ v: 1, secret: reg.secret, source: 'cursor', command: 'rm -rf q1', cwd: ws, session: 'e2e' }) + '\n');
+      await waitForDialog(page);
+      await previewTab(page).waitFor({ state: 'visible', timeout: 15_000 });
+      s.destroy();
+      await previewTab(page).waitFor({ state: 'detached', timeout: 15_000 });
+      await waitUntil('the badge to show nobody waiting', async () => !/waiting/.test(await statusBadge(page)));
+      await page.keyboard.press('Escape'); // the stale modal; its answer no longer counts
+      await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden' });
+      assert.ok(fs.existsSync(path.join(ws, 'q1', 'keep.txt')));
     });
 
     it('the commits a force push would drop are in the modal', async () => {
