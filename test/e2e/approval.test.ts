@@ -58,7 +58,7 @@ for (const version of VERSIONS) {
     let page: Page;
     let ws: string;
     let dropped: string[];
-    /** While this file exists, `git status` in the window hangs (a preview that takes long). */
+    /** While this file exists, `git status` of slow1/ hangs (a preview that takes long). */
     let slowGit: string;
 
     before(async () => {
@@ -74,20 +74,19 @@ for (const version of VERSIONS) {
       }
       fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
       fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }));
-      // A git whose `status` hangs while a marker file exists: the preview of a folder in a
-      // repository then counts until its time limit, long after the modal is up.
-      const bin = tmpDir('twokey-e2e-bin-');
-      slowGit = path.join(bin, 'slow');
-      const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-      fs.writeFileSync(
-        path.join(bin, 'git'),
-        `#!/bin/sh\nfor a in "$@"; do [ "$a" = status ] && [ -e '${slowGit}' ] && exec sleep 60; done\nexec '${realGit}' "$@"\n`,
-        { mode: 0o755 },
-      );
-      ({ server, browser, page } = await openPackaged(version, ws, {
-        machineSettings: { 'twokey.decisionTimeoutSeconds': DEADLINE_SECONDS },
-        env: { PATH: `${bin}:${process.env.PATH}` },
-      }));
+      // A long preview: a tracked file whose clean filter hangs while a marker file exists,
+      // touched so that `git status` must read it through the filter. The preview of
+      // `rm -rf slow1` then counts until its time limit, long after the modal is up.
+      slowGit = path.join(tmpDir('twokey-e2e-slow-'), 'slow');
+      fs.mkdirSync(path.join(ws, 'slow1'));
+      fs.writeFileSync(path.join(ws, 'slow1', 'tracked.txt'), 'committed\n');
+      fs.writeFileSync(path.join(ws, 'slow1', '.gitattributes'), 'tracked.txt filter=slow\n');
+      const git = (...args: string[]) =>
+        execFileSync('git', args, { cwd: ws, env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.invalid' } });
+      git('config', 'filter.slow.clean', `[ -e '${slowGit}' ] && sleep 60; cat`);
+      git('add', 'slow1');
+      git('commit', '-q', '-m', 'a file read through a filter');
+      ({ server, browser, page } = await openPackaged(version, ws, { machineSettings: { 'twokey.decisionTimeoutSeconds': DEADLINE_SECONDS } }));
       await statusBadge(page);
       await newTerminal(page);
     });
@@ -148,9 +147,9 @@ for (const version of VERSIONS) {
     });
 
     it('a long preview shows progress in the panel, and the dialog can be answered before it finishes', async () => {
-      fs.mkdirSync(path.join(ws, 'slow1'), { recursive: true });
-      fs.writeFileSync(path.join(ws, 'slow1', 'draft.md'), 'not committed\n');
       fs.writeFileSync(slowGit, '');
+      const later = new Date(Date.now() + 60_000);
+      fs.utimesSync(path.join(ws, 'slow1', 'tracked.txt'), later, later); // same size, new time: git reads it
       try {
         await typeInTerminal(page, 'rm -rf slow1');
         // The panel opens at once, still counting: a progress bar, busy for screen readers.
@@ -163,7 +162,7 @@ for (const version of VERSIONS) {
         await page.keyboard.press('Enter');
         await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 10_000 });
         await waitUntil('the refusal on record', () => records(ws).some((r) => r.command === 'rm -rf slow1' && r.decision === 'denied'));
-        assert.ok(fs.existsSync(path.join(ws, 'slow1', 'draft.md')));
+        assert.ok(fs.existsSync(path.join(ws, 'slow1', 'tracked.txt')));
         await previewTab(page).waitFor({ state: 'detached', timeout: 10_000 });
       } finally {
         fs.rmSync(slowGit, { force: true });

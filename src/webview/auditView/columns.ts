@@ -9,8 +9,9 @@ import { fmtTime } from './format';
 const COLUMN_VALUES: Record<string, () => string[]> = {
   time: () => [fmtTime('2026-12-28T23:58:58Z')],
   source: () => ['terminal', 'task', 'shim', 'cursor', 'claude-code', 'copilot', 'file-watch'],
-  environment: () => ['production', 'staging', 'development', 'unknown'],
-  risk: () => ['critical', 'high', 'low', 'none'],
+  // Marked values: the mark (1.2em) measured as two of them, in bold (production, critical).
+  environment: () => ['production', 'staging', 'development', 'unknown'].map((v) => '●● ' + v),
+  risk: () => ['critical', 'high', 'low', 'none'].map((v) => '●● ' + v),
   decision: () => Object.values(text.decisionLabels).map((l) => '✓ ' + l),
   'decided-by': () => Object.values(text.deciderLabels),
 };
@@ -25,7 +26,7 @@ function fitColumns(): void {
     const header = document.querySelector(`#table-header .cell.${col}`);
     ctx.font = cs.font; // headers are bold
     let w = ctx.measureText(header?.textContent ?? '').width + 8; // the resize handle
-    ctx.font = rowFont;
+    ctx.font = col === 'environment' || col === 'risk' ? cs.font : rowFont; // bold where a value may be
     for (const v of COLUMN_VALUES[col]()) w = Math.max(w, ctx.measureText(v).width);
     document.documentElement.style.setProperty(`--w-${col}`, `${Math.ceil(w) + 18}px`);
   }
