@@ -6,12 +6,14 @@
 import { saveState, text, vscode } from './api';
 import { fmtTime } from './format';
 
+/** Columns whose values have a coloured mark before them (1.2em wide, see audit-view.css). */
+const MARKED = new Set(['environment', 'risk']);
+
 const COLUMN_VALUES: Record<string, () => string[]> = {
   time: () => [fmtTime('2026-12-28T23:58:58Z')],
   source: () => ['terminal', 'task', 'shim', 'cursor', 'claude-code', 'copilot', 'file-watch'],
-  // Marked values: the mark (1.2em) measured as two of them, in bold (production, critical).
-  environment: () => ['production', 'staging', 'development', 'unknown'].map((v) => '●● ' + v),
-  risk: () => ['critical', 'high', 'low', 'none'].map((v) => '●● ' + v),
+  environment: () => ['production', 'staging', 'development', 'unknown'],
+  risk: () => ['critical', 'high', 'low', 'none'],
   decision: () => Object.values(text.decisionLabels).map((l) => '✓ ' + l),
   'decided-by': () => Object.values(text.deciderLabels),
 };
@@ -22,12 +24,15 @@ function fitColumns(): void {
   if (!probe || !ctx) return;
   const cs = getComputedStyle(probe);
   const rowFont = getComputedStyle(document.body).font;
+  const em = parseFloat(getComputedStyle(document.body).fontSize) || 13;
   for (const col of Object.keys(COLUMN_VALUES)) {
     const header = document.querySelector(`#table-header .cell.${col}`);
     ctx.font = cs.font; // headers are bold
     let w = ctx.measureText(header?.textContent ?? '').width + 8; // the resize handle
-    ctx.font = col === 'environment' || col === 'risk' ? cs.font : rowFont; // bold where a value may be
-    for (const v of COLUMN_VALUES[col]()) w = Math.max(w, ctx.measureText(v).width);
+    // Marked values may be bold (production, unknown, critical): measured in the header's weight.
+    ctx.font = MARKED.has(col) ? cs.font : rowFont;
+    const mark = MARKED.has(col) ? 1.2 * em : 0;
+    for (const v of COLUMN_VALUES[col]()) w = Math.max(w, ctx.measureText(v).width + mark);
     document.documentElement.style.setProperty(`--w-${col}`, `${Math.ceil(w) + 18}px`);
   }
 }
