@@ -31,6 +31,8 @@ const entries = [
   { entryPoints: ['src/intercept/gate-client.ts'], outfile: `${out}/gate.js` },
   // Agents' hooks: the cheap path alone; the slow path is cli.js, loaded when needed.
   { entryPoints: ['src/cli/hookMain.ts'], outfile: `${out}/hook.js`, external: ['vscode', './cli.js'] },
+  // The audit view's webview script (src/webview, type-checked by tsconfig.webview.json).
+  { entryPoints: ['src/webview/auditView/main.ts'], outfile: `${out}/audit-view.js`, platform: 'browser', format: 'iife', target: 'es2022', external: [] },
 ];
 
 // The parser's WebAssembly files travel next to the bundles.

@@ -115,7 +115,7 @@ export class ApprovalPrompt {
       preview = await Promise.race([computing, new Promise<undefined>((r) => (wait = setTimeout(() => r(undefined), SUMMARY_WAIT_MS)))]);
       clearTimeout(wait);
     }
-    const lost = preview ? compactSummary(preview, root) : this.previews ? [vscode.l10n.t('Still counting: the panel beside fills in as TwoKey counts.')] : [];
+    const lost = preview ? compactSummary(preview, root, undefined, this.previews?.text) : this.previews ? [vscode.l10n.t('Still counting: the panel beside fills in as TwoKey counts.')] : [];
     const detail = [
       ...(lost.length ? [vscode.l10n.t('What would be lost:'), ...lost.map((l) => `  ${l}`), ''] : []),
       // The command's own target and how it was resolved, else the paths it names.

@@ -3,7 +3,8 @@
  * newest first, with filters, text search and a detail pane.
  *
  * The records stay in the extension host (AuditViewModel, loaded newest first in batches
- * that yield to the event loop); the webview (media/audit-view.js) asks for the window of
+ * that yield to the event loop); the webview (src/webview/auditView, bundled into
+ * dist/audit-view.js) asks for the window of
  * rows it is about to show and renders only those, so 100,000 records open at once.
  * New records arrive live: from this window through `AuditLog.onDidAppend`, from other
  * windows and processes through a watch on the log folder, or by `notifyAppended()`.
@@ -13,15 +14,9 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { auditViewHtml, DailyCounts } from './auditViewHtml';
-import { AuditViewModel, exportToFile, type AuditLog, type AuditRecord, type ViewFilters } from '../core/audit';
-
-/** Messages from the webview. */
-type FromView =
-  | { type: 'ready' }
-  | { type: 'query'; gen: number; filters: ViewFilters; start: number; count: number }
-  | { type: 'detail'; id: string }
-  | { type: 'verify' }
-  | { type: 'export'; format: 'csv' | 'json' };
+import { AuditViewModel, exportToFile, type AuditLog, type AuditRecord } from '../core/audit';
+import type { FromView, ToView } from '../webview/auditView/protocol';
+import { auditViewText } from '../webview/auditView/text';
 
 const BATCH = 1000;
 
@@ -46,12 +41,13 @@ export class AuditView implements vscode.Disposable {
     }
     open?.dispose();
     const media = vscode.Uri.joinPath(context.extensionUri, 'media');
-    const panel = vscode.window.createWebviewPanel(AuditView.viewType, 'TwoKey Audit Log', vscode.ViewColumn.Active, {
+    const dist = vscode.Uri.joinPath(context.extensionUri, 'dist');
+    const panel = vscode.window.createWebviewPanel(AuditView.viewType, vscode.l10n.t('TwoKey Audit Log'), vscode.ViewColumn.Active, {
       enableScripts: true,
       retainContextWhenHidden: true,
-      localResourceRoots: [media],
+      localResourceRoots: [media, dist],
     });
-    const view = new AuditView(panel, media, log);
+    const view = new AuditView(panel, media, dist, log);
     AuditView.current = view;
     context.subscriptions.push(view);
     return view;
@@ -65,6 +61,7 @@ export class AuditView implements vscode.Disposable {
   private constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly media: vscode.Uri,
+    private readonly dist: vscode.Uri,
     private readonly log: AuditLog,
   ) {
     panel.iconPath = vscode.Uri.joinPath(media, 'icon.png');
@@ -134,7 +131,7 @@ export class AuditView implements vscode.Disposable {
       this.model.addOlder(batch);
       this.daily.add(batch);
     } catch (err) {
-      void vscode.window.showWarningMessage(`TwoKey: could not read the audit log: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('TwoKey: could not read the audit log: {0}', err instanceof Error ? err.message : String(err)));
     } finally {
       this.loading = false;
       this.status(true);
@@ -161,7 +158,7 @@ export class AuditView implements vscode.Disposable {
     this.post({ type: 'chart', days: this.daily.latest() });
   }
 
-  private post(msg: Record<string, unknown>): void {
+  private post(msg: ToView): void {
     if (!this.disposed) void this.panel.webview.postMessage(msg);
   }
 
@@ -181,10 +178,10 @@ export class AuditView implements vscode.Disposable {
         return;
       case 'verify': {
         const r = await this.log.verifyAndRecord();
-        this.post({ type: 'verified', ok: r.ok, records: r.records, firstBroken: r.firstBroken ?? null, warnings: r.warnings });
+        this.post({ type: 'verified', ok: r.ok, records: r.records, firstBroken: r.firstBroken ?? null });
         if (!r.ok && r.firstBroken) {
           const b = r.firstBroken;
-          void vscode.window.showWarningMessage(`TwoKey: the audit log is broken at ${b.file} line ${b.line}: ${b.reason}`);
+          void vscode.window.showWarningMessage(vscode.l10n.t('TwoKey: the audit log is broken at {0} line {1}: {2}', b.file, b.line, b.reason));
         }
         return;
       }
@@ -196,21 +193,32 @@ export class AuditView implements vscode.Disposable {
 
   private async export(format: 'csv' | 'json'): Promise<void> {
     const target = await vscode.window.showSaveDialog({
-      title: 'Export TwoKey Audit Log',
+      title: vscode.l10n.t('Export TwoKey Audit Log'),
       defaultUri: vscode.Uri.joinPath(vscode.Uri.file(this.log.dir), '..', `twokey-audit.${format}`),
       filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
     });
     if (!target) return;
     const n = exportToFile(this.log.dir, format, target.fsPath);
     this.post({ type: 'exported', file: target.fsPath, count: n });
-    void vscode.window.showInformationMessage(`TwoKey: exported ${n} audit ${n === 1 ? 'record' : 'records'} to ${target.fsPath}.`);
+    void vscode.window.showInformationMessage(
+      n === 1
+        ? vscode.l10n.t('TwoKey: exported 1 audit record to {0}.', target.fsPath)
+        : vscode.l10n.t('TwoKey: exported {0} audit records to {1}.', n, target.fsPath),
+    );
   }
 
   private html(): string {
     const webview = this.panel.webview;
     const nonce = crypto.randomBytes(16).toString('base64');
     const css = webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'audit-view.css'));
-    const js = webview.asWebviewUri(vscode.Uri.joinPath(this.media, 'audit-view.js'));
-    return auditViewHtml({ cspSource: webview.cspSource, nonce, cssUri: css.toString(), jsUri: js.toString() });
+    const js = webview.asWebviewUri(vscode.Uri.joinPath(this.dist, 'audit-view.js'));
+    return auditViewHtml({
+      cspSource: webview.cspSource,
+      nonce,
+      cssUri: css.toString(),
+      jsUri: js.toString(),
+      text: auditViewText(vscode.l10n.t),
+      lang: vscode.env.language,
+    });
   }
 }

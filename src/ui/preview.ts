@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { Preview } from '../core/preview';
 import { previewPanelHtml, type PanelFacts } from './previewHtml';
 import { PREVIEW_TITLE } from './previewTitle';
+import { previewText, type PreviewText } from './previewText';
 
 export const PREVIEW_VIEW_TYPE = 'twokey.preview';
 export { PREVIEW_TITLE };
@@ -21,13 +22,15 @@ interface Open {
 
 export class PreviewService implements vscode.Disposable {
   private readonly open = new Map<string, Open>();
+  /** The panel's words in the display language (l10n/bundle.l10n.json). */
+  readonly text: PreviewText = previewText(vscode.l10n.t);
 
   /** Opens the panel for a request, still counting; keeps focus where it is (the modal). */
   show(requestId: string, facts: PanelFacts, root?: string): void {
     if (this.open.has(requestId)) return;
     const panel = vscode.window.createWebviewPanel(
       PREVIEW_VIEW_TYPE,
-      PREVIEW_TITLE,
+      this.text.title,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: false, enableFindWidget: true, localResourceRoots: [] },
     );
@@ -59,7 +62,15 @@ export class PreviewService implements vscode.Disposable {
 
   private render(e: Open, preview?: Preview): void {
     const nonce = crypto.randomBytes(16).toString('base64');
-    e.panel.webview.html = previewPanelHtml({ nonce, cspSource: e.panel.webview.cspSource, facts: e.facts, preview, root: e.root });
+    e.panel.webview.html = previewPanelHtml({
+      nonce,
+      cspSource: e.panel.webview.cspSource,
+      facts: e.facts,
+      preview,
+      root: e.root,
+      text: this.text,
+      lang: vscode.env.language,
+    });
   }
 
   dispose(): void {

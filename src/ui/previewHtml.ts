@@ -3,6 +3,7 @@
  * detail and the HTML of the panel beside it. No `vscode` import, so both are unit-tested.
  */
 import type { Preview } from '../core/preview';
+import { ENGLISH, type PreviewText } from './previewText';
 
 /** Absolute paths under the workspace root, written relative to it (`/ws/src/a.ts` → `src/a.ts`). */
 export function workspaceRelative(text: string, root: string | undefined): string {
@@ -21,7 +22,7 @@ const KEY_SECTIONS = [/^Uncommitted or untracked/i, /commit/i, /^Whole git repos
  * lines of the sections that matter most (work git cannot restore, dropped commits, whole
  * repositories, the files themselves, cloud resources), paths relative to the workspace.
  */
-export function compactSummary(p: Preview, root: string | undefined, maxLines = 5): string[] {
+export function compactSummary(p: Preview, root: string | undefined, maxLines = 5, text: PreviewText = ENGLISH): string[] {
   const out = [workspaceRelative(p.summary, root)];
   const sections = p.sections.filter((s) => s.heading !== 'Why TwoKey asks');
   const ordered = [...sections].sort((a, b) => rank(a.heading) - rank(b.heading));
@@ -39,7 +40,7 @@ export function compactSummary(p: Preview, root: string | undefined, maxLines = 
     more += Math.max(0, lines.length - left);
     left -= Math.min(left, lines.length);
   }
-  if (more) out.push(`  … ${more} more in the panel beside`);
+  if (more) out.push(`  ${fill(text.more, more)}`);
   if (p.incomplete) out.push(`(${p.incomplete})`);
   return out;
 }
@@ -60,6 +61,10 @@ export interface PanelFacts {
   confirm?: string;
 }
 
+/** `fill('{0} and {1}', a, b)`: placeholders by position; others stay. */
+const fill = (template: string, ...args: Array<string | number>) =>
+  template.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
+
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
@@ -67,20 +72,32 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
  * contrast), landmarks and headings for screen readers, no script (CSP allows only the
  * nonce'd inline style). `preview` undefined: still counting (a progress bar, aria-busy).
  */
-export function previewPanelHtml(o: { nonce: string; cspSource: string; facts: PanelFacts; preview?: Preview; root?: string; answered?: string }): string {
+export function previewPanelHtml(o: {
+  nonce: string;
+  cspSource: string;
+  facts: PanelFacts;
+  preview?: Preview;
+  root?: string;
+  answered?: string;
+  /** The words (default English; the extension's come from vscode.l10n). */
+  text?: PreviewText;
+  /** The display language, for <html lang>. */
+  lang?: string;
+}): string {
   const f = o.facts;
+  const t = o.text ?? ENGLISH;
   const rel = (s: string) => esc(workspaceRelative(s, o.root));
   const csp = `default-src 'none'; style-src 'nonce-${esc(o.nonce)}'; img-src ${esc(o.cspSource)};`;
   const body: string[] = [];
   if (!o.preview) {
     body.push(
-      `<section aria-busy="true" aria-labelledby="counting"><h2 id="counting">Counting what would be lost…</h2>`,
-      `<progress aria-label="Counting what would be lost"></progress>`,
-      `<p>You can answer the dialog now; this panel fills in as TwoKey counts.</p></section>`,
+      `<section aria-busy="true" aria-labelledby="counting"><h2 id="counting">${esc(t.counting)}</h2>`,
+      `<progress aria-label="${esc(t.counting)}"></progress>`,
+      `<p>${esc(t.answerNow)}</p></section>`,
     );
   } else {
     const p = o.preview;
-    body.push(`<section aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2><p id="summary" class="summary">${rel(p.summary)}</p>`);
+    body.push(`<section aria-labelledby="summary-h"><h2 id="summary-h">${esc(t.summary)}</h2><p id="summary" class="summary">${rel(p.summary)}</p>`);
     if (p.incomplete) body.push(`<p class="incomplete" role="note">${rel(p.incomplete)}</p>`);
     body.push('</section>');
     p.sections.forEach((s, i) => {
@@ -94,14 +111,14 @@ export function previewPanelHtml(o: { nonce: string; cspSource: string; facts: P
   }
   const answer = o.answered
     ? `<p class="answer" role="status">${esc(o.answered)}</p>`
-    : `<p class="answer">Answer in the TwoKey dialog: <strong>Deny</strong> (Enter, Escape or closing it) or <strong>Allow once</strong>${f.confirm ? `, then type <code>${esc(f.confirm)}</code>` : ''}.</p>`;
+    : `<p class="answer">${fill(esc(f.confirm ? t.answerTyped : t.answer), `<strong>${esc(t.deny)}</strong>`, `<strong>${esc(t.allowOnce)}</strong>`, `<code>${esc(f.confirm ?? '')}</code>`)}</p>`;
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${esc(o.lang ?? 'en')}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>TwoKey: what would be lost</title>
+<title>${esc(t.title)}</title>
 <style nonce="${esc(o.nonce)}">
 body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 1.2em 1.2em; line-height: 1.45; }
 h1 { font-size: 1.3em; margin: .8em 0 .3em; }
@@ -121,13 +138,13 @@ progress { width: 100%; accent-color: var(--vscode-progressBar-background); }
 </head>
 <body>
 <main aria-labelledby="title">
-<h1 id="title">What would be lost</h1>
-<code class="cmd" aria-label="Command">${rel(f.command)}</code>
+<h1 id="title">${esc(t.heading)}</h1>
+<code class="cmd" aria-label="${esc(t.command)}">${rel(f.command)}</code>
 <dl>
-<dt>Environment</dt><dd id="environment">${esc(f.environment)}</dd>
-<dt>Evidence</dt><dd>${f.evidence.length ? f.evidence.map(rel).join('<br>') : 'no signal places this command; unknown counts as production'}</dd>
-<dt>Risk</dt><dd>${esc(f.risk)}: ${rel(f.what)}</dd>
-<dt>From</dt><dd>${esc(f.origin)}</dd>
+<dt>${esc(t.environment)}</dt><dd id="environment">${esc(f.environment)}</dd>
+<dt>${esc(t.evidence)}</dt><dd>${f.evidence.length ? f.evidence.map(rel).join('<br>') : esc(t.noSignal)}</dd>
+<dt>${esc(t.risk)}</dt><dd>${esc(f.risk)}: ${rel(f.what)}</dd>
+<dt>${esc(t.from)}</dt><dd>${esc(f.origin)}</dd>
 </dl>
 ${body.join('\n')}
 ${answer}

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AuditLog, AuditViewModel, GENESIS, normaliseEntry, seal, type AuditRecord, type ViewFilters } from '../../src/core/audit';
 import { auditViewHtml } from '../../src/ui/auditViewHtml';
+import { auditViewText } from '../../src/webview/auditView/text';
 
 // Callbacks passed to page.evaluate run in the page: DOM globals, untyped here (no DOM lib).
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -84,12 +85,12 @@ async function main(): Promise<void> {
     page.on('pageerror', (e) => problems.push(String(e)));
 
     const origin = 'https://twokey.test';
-    const html = auditViewHtml({ cspSource: origin, nonce: 'bm9uY2Utbm9uY2U=', cssUri: `${origin}/media/audit-view.css`, jsUri: `${origin}/media/audit-view.js` });
+    const html = auditViewHtml({ cspSource: origin, nonce: 'bm9uY2Utbm9uY2U=', cssUri: `${origin}/media/audit-view.css`, jsUri: `${origin}/dist/audit-view.js`, text: auditViewText((m) => m) });
     await page.route(`${origin}/**`, (route) => {
       const u = new URL(route.request().url());
       if (u.pathname === '/') return route.fulfill({ contentType: 'text/html', body: html });
       const f = path.join(ROOT, u.pathname);
-      if (!f.startsWith(path.join(ROOT, 'media'))) return route.fulfill({ status: 404, body: '' });
+      if (!f.startsWith(path.join(ROOT, 'media')) && !f.startsWith(path.join(ROOT, 'dist'))) return route.fulfill({ status: 404, body: '' });
       return route.fulfill({ contentType: f.endsWith('.css') ? 'text/css' : 'text/javascript', body: fs.readFileSync(f) });
     });
 

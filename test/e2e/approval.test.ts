@@ -7,6 +7,7 @@
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -57,6 +58,8 @@ for (const version of VERSIONS) {
     let page: Page;
     let ws: string;
     let dropped: string[];
+    /** While this file exists, `git status` of slow1/ hangs (a preview that takes long). */
+    let slowGit: string;
 
     before(async () => {
       ws = tmpDir('twokey-e2e-appr-');
@@ -71,6 +74,18 @@ for (const version of VERSIONS) {
       }
       fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
       fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }));
+      // A long preview: a tracked file whose clean filter hangs while a marker file exists,
+      // touched so that `git status` must read it through the filter. The preview of
+      // `rm -rf slow1` then counts until its time limit, long after the modal is up.
+      slowGit = path.join(tmpDir('twokey-e2e-slow-'), 'slow');
+      fs.mkdirSync(path.join(ws, 'slow1'));
+      fs.writeFileSync(path.join(ws, 'slow1', 'tracked.txt'), 'committed\n');
+      fs.writeFileSync(path.join(ws, 'slow1', '.gitattributes'), 'tracked.txt filter=slow\n');
+      const git = (...args: string[]) =>
+        execFileSync('git', args, { cwd: ws, env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.invalid' } });
+      git('config', 'filter.slow.clean', `[ -e '${slowGit}' ] && sleep 60; cat`);
+      git('add', 'slow1');
+      git('commit', '-q', '-m', 'a file read through a filter');
       ({ server, browser, page } = await openPackaged(version, ws, { machineSettings: { 'twokey.decisionTimeoutSeconds': DEADLINE_SECONDS } }));
       await statusBadge(page);
       await newTerminal(page);
@@ -117,16 +132,57 @@ for (const version of VERSIONS) {
       await previewTab(page).waitFor({ state: 'detached', timeout: 10_000 });
     });
 
-    it('closing the dialog denies, and Deny is the only refusal besides the close VS Code adds', async () => {
+    it('closing the dialog denies, and Deny is the only refusal besides the Cancel VS Code adds', async () => {
       await typeInTerminal(page, 'rm -rf c1');
       await waitForDialog(page);
       const labels = (await page.locator('.monaco-dialog-box .monaco-button').allInnerTexts()).map((l) => l.trim()).filter(Boolean);
-      assert.ok(labels.includes('Deny') && labels.includes('Allow once'), labels.join(', '));
+      // VS Code appends its own Cancel to a modal with no close affordance (README: "Why there
+      // is a Cancel"); every other button is Deny, Allow once or a safer alternative.
+      assert.deepEqual(labels.filter((l) => !/instead$|^Use /.test(l)).sort(), ['Allow once', 'Cancel', 'Deny'], labels.join(', '));
       assert.ok(!labels.includes('Show details'), 'what would be lost needs no extra button');
       await page.locator('.monaco-dialog-box .dialog-toolbar .action-label').first().click();
       await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 10_000 });
       await waitUntil('the refusal on record', () => records(ws).some((r) => r.command === 'rm -rf c1' && r.decision === 'denied'));
       assert.ok(fs.existsSync(path.join(ws, 'c1', 'keep.txt')));
+    });
+
+    it('a long preview shows progress in the panel, and the dialog can be answered before it finishes', async () => {
+      fs.writeFileSync(slowGit, '');
+      const later = new Date(Date.now() + 60_000);
+      fs.utimesSync(path.join(ws, 'slow1', 'tracked.txt'), later, later); // same size, new time: git reads it
+      try {
+        await typeInTerminal(page, 'rm -rf slow1');
+        // The panel opens at once, still counting: a progress bar, busy for screen readers.
+        const counting = await waitForPreviewText(page, /Counting what would be lost/);
+        assert.match(counting, /You can answer the dialog now/);
+        const text = (await waitForDialog(page)).replace(/\s+/g, ' ');
+        // The dialog did not wait for the count: it says so, and it can be answered now.
+        assert.match(text, /Still counting: the panel beside fills in as TwoKey counts/);
+        assert.equal(await focusedButton(page), 'Deny');
+        await page.keyboard.press('Enter');
+        await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden', timeout: 10_000 });
+        await waitUntil('the refusal on record', () => records(ws).some((r) => r.command === 'rm -rf slow1' && r.decision === 'denied'));
+        assert.ok(fs.existsSync(path.join(ws, 'slow1', 'tracked.txt')));
+        await previewTab(page).waitFor({ state: 'detached', timeout: 10_000 });
+      } finally {
+        fs.rmSync(slowGit, { force: true });
+      }
+    });
+
+    it('the panel closes when the request is withdrawn (the asking agent goes away)', async () => {
+      const reg = findRegistration(ws);
+      assert.ok(reg);
+      const s = net.createConnection(reg.socketPath);
+      await new Promise<void>((resolve, reject) => s.on('connect', resolve).on('error', reject));
+      s.write(JSON.stringify({ v: 1, secret: reg.secret, source: 'cursor', command: 'rm -rf q1', cwd: ws, session: 'e2e' }) + '\n');
+      await waitForDialog(page);
+      await previewTab(page).waitFor({ state: 'visible', timeout: 15_000 });
+      s.destroy();
+      await previewTab(page).waitFor({ state: 'detached', timeout: 15_000 });
+      await waitUntil('the badge to show nobody waiting', async () => !/waiting/.test(await statusBadge(page)));
+      await page.keyboard.press('Escape'); // the stale modal; its answer no longer counts
+      await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden' });
+      assert.ok(fs.existsSync(path.join(ws, 'q1', 'keep.txt')));
     });
 
     it('the commits a force push would drop are in the modal', async () => {

@@ -161,7 +161,7 @@ for (const version of VERSIONS) {
       const frame = await webviewFrame(page, '.row');
       // Every fixed column shows its whole header and values (the command column may clip).
       const cut = await frame.locator('#table-header .cell:not(.command), .row .cell:not(.command)').evaluateAll((cells) =>
-        cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => `${c.className}: ${c.textContent}`),
+        cells.filter((c) => c.scrollWidth > c.clientWidth).map((c) => `${c.className}: ${c.textContent} (${c.scrollWidth} > ${c.clientWidth})`),
       );
       assert.deepEqual(cut, [], 'cells cut at 1400×900');
       // And the row fits the table: the last column ends inside it.
@@ -179,6 +179,44 @@ for (const version of VERSIONS) {
       assert.match(await frame.locator('#count').innerText(), /^\d+ records?$|^1 record$/);
       assert.ok(!/\b1 records\b/.test(await frame.locator('body').innerText()));
       await shoot(page, 'audit-view');
+    });
+
+    it('the audit view verifies the chain and says so in readable colours (plural, contrast of at least 4.5:1)', async () => {
+      const frame = await webviewFrame(page, '#verify');
+      await frame.locator('#verify').click();
+      const status = frame.locator('#status[data-kind="ok"]');
+      await status.waitFor({ timeout: 15_000 });
+      assert.match(await status.innerText(), /The hash chain is intact: \d+ records? verified/);
+      assert.ok(!/\b1 records\b/.test(await status.innerText()));
+      // Text against the background it is drawn on, for the status line and the coloured cells.
+      const ratios = await frame.locator('#status, .row .cell.environment, .row .cell.risk, .row .cell.decision').evaluateAll((cells) => {
+        /* eslint-disable @typescript-eslint/no-explicit-any -- runs in the page; the tests compile without the DOM library */
+        const win = (cells[0] as any).ownerDocument.defaultView;
+        const style = (e: any) => win.getComputedStyle(e);
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? ['0', '0', '0']).slice(0, 4).map(Number);
+        const lum = (c: number[]) => {
+          const [r, g, b] = c.slice(0, 3).map((v) => {
+            const x = v / 255;
+            return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const background = (e: any): number[] => {
+          for (; e; e = e.parentElement) {
+            const c = rgb(style(e).backgroundColor);
+            if (c.length < 4 || c[3] > 0.5) return c;
+          }
+          return [255, 255, 255];
+        };
+        /* eslint-enable @typescript-eslint/no-explicit-any */
+        return cells.map((c) => {
+          const a = lum(rgb(style(c).color));
+          const b = lum(background(c));
+          return { what: `${c.className || c.id}: ${c.textContent}`, ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
+        });
+      });
+      const low = ratios.filter((r) => r.ratio < 4.5).map((r) => `${r.what} (${r.ratio.toFixed(2)})`);
+      assert.deepEqual(low, [], 'text below 4.5:1 in the audit view');
     });
 
     it('the audit view filters by decision and opens a record in the detail pane', async () => {

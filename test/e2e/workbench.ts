@@ -171,7 +171,7 @@ export async function refusedWithBrokerDown(page: Page, workspace: string, tag: 
 
 
 /**
- * With TWOKEY_SCREENSHOTS set (a folder, e.g. docs/screenshots), the README's pictures are
+ * With TWOKEY_SCREENSHOTS set (a folder, e.g. media/screenshots), the README's pictures are
  * taken again from the UI tests, so they show what the product really looks like.
  */
 export async function shoot(page: Page, name: string, part?: Locator): Promise<void> {

@@ -15,19 +15,35 @@ const read = (f: string) => fs.readFileSync(path.join(ROOT, f), 'utf8');
 const pkg = JSON.parse(read('package.json'));
 const nls = JSON.parse(read('package.nls.json')) as Record<string, string>;
 
-test('Open VSX metadata: namespace and name, version, license, repository, description, engines, categories', () => {
+test('Open VSX metadata: namespace and name, version, license, description, engines, categories', () => {
   assert.match(pkg.publisher, /^[a-z0-9][a-z0-9-]*$/);
   assert.match(pkg.name, /^[a-z0-9][a-z0-9-]*$/);
   assert.match(pkg.version, /^\d+\.\d+\.\d+(-[\w.]+)?$/);
   assert.ok(pkg.license && fs.existsSync(path.join(ROOT, 'LICENSE')), 'a license and its file');
-  assert.match(pkg.repository?.url ?? '', /^https:\/\//);
-  assert.match(pkg.homepage ?? '', /^https:\/\//);
-  assert.match(pkg.bugs?.url ?? '', /^https:\/\//);
   assert.ok(pkg.displayName && pkg.description && !pkg.description.includes('%'), 'a literal description (npm shows it too)');
   assert.match(pkg.engines.vscode, /^\^1\.\d+\.\d+$/);
   const known = ['Programming Languages', 'Snippets', 'Linters', 'Themes', 'Debuggers', 'Formatters', 'Keymaps', 'SCM Providers', 'Other', 'Extension Packs', 'Language Packs', 'Data Science', 'Machine Learning', 'Visualization', 'Notebooks', 'Education', 'Testing', 'AI', 'Chat'];
   for (const c of pkg.categories) assert.ok(known.includes(c), `category ${c}`);
   assert.ok(!pkg.activationEvents.includes('*'), 'no "*" activation');
+});
+
+test('no placeholder addresses: a repository, homepage or issue tracker is a real https URL or absent, and packaging works without one', () => {
+  for (const url of [pkg.repository?.url ?? pkg.repository, pkg.homepage, pkg.bugs?.url ?? pkg.bugs].filter(Boolean)) {
+    assert.match(String(url), /^https:\/\//);
+    assert.ok(!/example\.(invalid|com|org)|localhost/.test(String(url)), `${url} is a placeholder`);
+  }
+  const script: string = pkg.scripts.package;
+  assert.ok(!/example\./.test(script), 'no placeholder base URLs');
+  if (!pkg.repository) assert.match(script, /--allow-missing-repository/, 'vsce and ovsx stop on a missing repository unless told');
+  // Relative links stay relative, so every one must be a file the package carries.
+  assert.match(script, /--no-rewrite-relative-links/);
+  const readme = read('README.md');
+  const links = [...readme.matchAll(/\]\(((?!https?:|#|mailto:)[^)\s]+)\)/g)].map((m) => m[1]);
+  assert.ok(links.length >= 3, 'the README shows its screenshots');
+  for (const l of links) {
+    assert.ok(fs.existsSync(path.join(ROOT, l)), `${l} exists`);
+    assert.match(l, /^media\//, `${l} ships in the package (media/** is in the allow-list)`);
+  }
 });
 
 test('an icon of at least 128×128 PNG and a gallery banner', () => {
