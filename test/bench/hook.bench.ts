@@ -3,7 +3,7 @@
  * agent starts them, side by side in the same run:
  *  - a bare `node -e 0` (the floor every Node hook pays)
  *  - cold path (no editor running): `dist/cli.js hook` (the full CLI), `dist/hook.js hook`
- *    (the lean entry), and the installed launcher (sh + hook.js + V8's compile cache), for a
+ *    (the lean entry, with and without its code cache), and the installed launcher, for a
  *    harmless shell line, a harmless edit and a refused line (the slow path)
  *  - cc-safety-net's hook, installed by this bench with `npm i` in a temporary folder
  *    (skipped, with a message, when npm cannot install it)
@@ -93,6 +93,7 @@ function main(): void {
     { label: 'bare node -e 0', cmd: `${node} -e 0`, payload: harmless },
     { label: 'cli.js hook, harmless line', cmd: `${node} ${q(CLI)} hook claude-code`, payload: harmless },
     { label: 'hook.js, harmless line', cmd: `${node} ${q(HOOK)} hook claude-code`, payload: harmless },
+    { label: 'hook.js, harmless line, no code cache', cmd: `${node} ${q(HOOK)} hook claude-code`, payload: harmless, env: { TWOKEY_COMPILE_CACHE: '0' } },
     { label: 'hook.js, harmless edit', cmd: `${node} ${q(HOOK)} hook claude-code`, payload: edit },
     { label: 'hook.js, refused rm -rf (slow path)', cmd: `${node} ${q(HOOK)} hook claude-code`, payload: refused },
   ];
