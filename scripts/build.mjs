@@ -34,6 +34,8 @@ const entries = [
   // loaded when needed.
   { entryPoints: ['src/cli/hookLoader.ts'], outfile: `${out}/hook.js`, sourcemap: false },
   { entryPoints: ['src/cli/hookMain.ts'], outfile: `${out}/hook-body.js`, external: ['vscode', './cli.js'], minify: true },
+  // The classifier worker thread of the editor's broker (src/intercept/classifyWorker.ts).
+  { entryPoints: ['src/intercept/classifyWorker.ts'], outfile: `${out}/classify-worker.js` },
 ];
 
 // The parser's WebAssembly files travel next to the bundles.
