@@ -18,13 +18,46 @@ function sq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-function launcherScript(exe: HookExecutable, stateDir: string): string {
+/**
+ * The warm path (bash only): the payload goes to the running editor's hook port
+ * (src/intercept/hookPort.ts) over bash's /dev/tcp, and its answer is printed as is. No
+ * port file, no connection, no whole answer or one without the editor's token: the Node hook
+ * below runs with the same payload on stdin.
+ */
+function warmBlock(stateDir: string): string {
+  return `portfile=${sq(path.join(stateDir, 'hook-port'))}
+if [ "$1" = hook ] && [ -n "$2" ] && [ -z "$TWOKEY_HOOK_COLD" ] && [ -r "$portfile" ]; then
+  LC_ALL=C
+  read -r port ctok stok _ < "$portfile"
+  payload=$(cat; printf x); payload=\${payload%x}
+  if [[ $port =~ ^[0-9]+$ && -n $stok ]] && { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
+    printf '%s %s %s %s %s\\n%s%s' TWOKEY-HOOK/1 "$ctok" "$2" "\${#PWD}" "\${#payload}" "$PWD" "$payload" >&3
+    if read -r -t 140 magic tok code olen elen <&3 && [[ $magic == TWOKEY-HOOK/1 && $tok == "$stok" && $code =~ ^[0-9]{1,3}$ && $olen =~ ^[0-9]+$ && $elen =~ ^[0-9]+$ ]]; then
+      out='' err=''
+      [ "$olen" -eq 0 ] || IFS= read -r -N "$olen" out <&3
+      [ "$elen" -eq 0 ] || IFS= read -r -N "$elen" err <&3
+      if [ "\${#out}" -eq "$olen" ] && [ "\${#err}" -eq "$elen" ]; then
+        exec 3<&-
+        printf '%s' "$out"
+        printf '%s' "$err" >&2
+        exit "$code"
+      fi
+    fi
+    exec 3<&-
+  fi
+  unset LC_ALL
+  exec < <(printf '%s' "$payload")
+fi
+`;
+}
+
+function launcherScript(exe: HookExecutable, stateDir: string, bash: boolean): string {
   const extDir = path.dirname(path.dirname(path.dirname(exe.cli)));
   const nodeParent = path.dirname(path.dirname(exe.node));
-  return `#!/bin/sh
+  return `#!/bin/${bash ? 'bash' : 'sh'}
 # TwoKey agent-hook launcher. The TwoKey extension rewrites it at every start with the
 # paths of the current editor and extension; agents' hook entries run it with \`hook <agent>\`.
-node=${sq(exe.node)}
+${bash ? warmBlock(stateDir) : ''}node=${sq(exe.node)}
 cli=${sq(exe.cli)}
 if [ ! -f "$cli" ]; then
   # TwoKey was updated (or moved) since: the newest TwoKey in the same extensions folder
@@ -155,13 +188,13 @@ export function powershellLauncherScript(exe: HookExecutable, stateDir: string):
  * `twokey-hook.cmd` on Windows) and returns its path, or undefined when it cannot be
  * written (the entries then use direct paths).
  */
-export function writeLauncher(stateDir: string, exe: HookExecutable, platform: NodeJS.Platform = process.platform): string | undefined {
+export function writeLauncher(stateDir: string, exe: HookExecutable, platform: NodeJS.Platform = process.platform, bash: boolean = platform !== 'win32' && fs.existsSync('/bin/bash')): string | undefined {
   try {
     const dir = path.join(stateDir, 'bin');
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = path.join(dir, platform === 'win32' ? `${LAUNCHER_NAME}.cmd` : LAUNCHER_NAME);
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, platform === 'win32' ? windowsLauncherScript(exe, stateDir) : launcherScript(exe, stateDir), { mode: 0o755 });
+    fs.writeFileSync(tmp, platform === 'win32' ? windowsLauncherScript(exe, stateDir) : launcherScript(exe, stateDir, bash), { mode: 0o755 });
     fs.chmodSync(tmp, 0o755);
     fs.renameSync(tmp, file);
     if (platform === 'win32') {
