@@ -29,8 +29,13 @@ const entries = [
   { entryPoints: ['src/extension.ts'], outfile: `${out}/extension.js` },
   { entryPoints: ['src/cli/main.ts'], outfile: `${out}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/intercept/gate-client.ts'], outfile: `${out}/gate.js` },
-  // Agents' hooks: the cheap path alone; the slow path is cli.js, loaded when needed.
-  { entryPoints: ['src/cli/hookMain.ts'], outfile: `${out}/hook.js`, external: ['vscode', './cli.js'] },
+  // Agents' hooks: a small loader (hook.js) that keeps V8's compiled code, and the cheap path
+  // alone (hook-body.js, minified: less to parse at every start); the slow path is cli.js,
+  // loaded when needed.
+  { entryPoints: ['src/cli/hookLoader.ts'], outfile: `${out}/hook.js`, sourcemap: false },
+  { entryPoints: ['src/cli/hookMain.ts'], outfile: `${out}/hook-body.js`, external: ['vscode', './cli.js'], minify: true },
+  // The classifier worker thread of the editor's broker (src/intercept/classifyWorker.ts).
+  { entryPoints: ['src/intercept/classifyWorker.ts'], outfile: `${out}/classify-worker.js` },
   // The audit view's webview script (src/webview, type-checked by tsconfig.webview.json).
   { entryPoints: ['src/webview/auditView/main.ts'], outfile: `${out}/audit-view.js`, platform: 'browser', format: 'iife', target: 'es2022', external: [] },
 ];

@@ -49,11 +49,16 @@ function readStdin(timeoutMs: number): Promise<string> {
   });
 }
 
-function write(agent: Agent, o: HookOutcome, observeOnly = false): number {
+/** A hook's answer: what goes to stdout and stderr, and the exit code. */
+export interface HookReply {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+function reply(agent: Agent, o: HookOutcome, observeOnly = false): HookReply {
   const a = formatAnswer(agent, o, { observeOnly });
-  process.stdout.write(a.stdout);
-  if (a.stderr) process.stderr.write(a.stderr);
-  return a.exitCode;
+  return { stdout: a.stdout, stderr: a.stderr ?? '', exitCode: a.exitCode };
 }
 
 export async function runHook(args: string[], slow: () => Promise<SlowPath>): Promise<number> {
@@ -67,26 +72,47 @@ export async function runHook(args: string[], slow: () => Promise<SlowPath>): Pr
     return a.exitCode;
   }
   const text = await readStdin(Number(process.env.TWOKEY_HOOK_STDIN_MS) || 5000);
-  const parsed = parseHookInput(agent, text, process.cwd());
+  const r = await hookReply(agent, text, process.cwd(), slow, started);
+  process.stdout.write(r.stdout);
+  if (r.stderr) process.stderr.write(r.stderr);
+  return r.exitCode;
+}
+
+/**
+ * The answer to one hook payload (the text the agent wrote on stdin), in the agent's format:
+ * the same for the command hook and for the editor's warm hook port (src/intercept/hookPort.ts).
+ */
+export async function hookReply(agent: Agent, text: string, cwd: string, slow: () => Promise<SlowPath>, started?: number): Promise<HookReply>;
+export async function hookReply(agent: Agent, text: string, cwd: string, slow: () => Promise<SlowPath | undefined>, started?: number): Promise<HookReply | undefined>;
+/**
+ * `slow` resolving undefined: the call is not answered here (the warm port leaves it to the
+ * Node hook, which has the agent's environment); only calls that need no engine are.
+ */
+export async function hookReply(agent: Agent, text: string, cwd: string, slow: () => Promise<SlowPath | undefined>, started = performance.now()): Promise<HookReply | undefined> {
+  const parsed = parseHookInput(agent, text, cwd);
   if (!parsed.ok) {
     const msg = `TwoKey: refused because ${parsed.error}; TwoKey checks every ${agentLabel(agent)} tool call before it runs and cannot check this one. Ask the user to look at the TwoKey hook.`;
-    return write(agent, { decision: 'deny', agentMessage: msg, userMessage: msg });
+    return reply(agent, { decision: 'deny', agentMessage: msg, userMessage: msg });
   }
   const call = parsed.call;
   try {
     if (call.observeOnly) {
-      await (await slow()).observeCall(call, started);
-      return write(call.agent, { decision: 'neutral' }, true);
+      const s = await slow();
+      if (!s) return undefined;
+      await s.observeCall(call, started);
+      return reply(call.agent, { decision: 'neutral' }, true);
     }
     const taskByLabel = call.kind === 'shell' && call.command === undefined;
-    if (!taskByLabel && !mayMatter(call, os.homedir())) return write(call.agent, { decision: 'neutral' });
+    if (!taskByLabel && !mayMatter(call, os.homedir())) return reply(call.agent, { decision: 'neutral' });
     // Cursor's preToolUse is installed for edits; shell, MCP and reads have their own events.
-    if (call.agent === 'cursor' && call.event === 'preToolUse' && call.kind !== 'edit') return write(call.agent, { decision: 'neutral' });
+    if (call.agent === 'cursor' && call.event === 'preToolUse' && call.kind !== 'edit') return reply(call.agent, { decision: 'neutral' });
     // A plain line that hits no rule: nothing for the broker or the policy to weigh.
-    if (harmlessWithoutParser(call)) return write(call.agent, { decision: 'neutral' });
-    return write(call.agent, await (await slow()).decideCall(call, started));
+    if (harmlessWithoutParser(call)) return reply(call.agent, { decision: 'neutral' });
+    const s = await slow();
+    if (!s) return undefined;
+    return reply(call.agent, await s.decideCall(call, started));
   } catch (err) {
     const msg = `TwoKey: refused because its check failed (${err instanceof Error ? err.message : String(err)}). Ask the user to run or approve it.`;
-    return write(call.agent, { decision: 'deny', agentMessage: msg, userMessage: msg });
+    return reply(call.agent, { decision: 'deny', agentMessage: msg, userMessage: msg });
   }
 }

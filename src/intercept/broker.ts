@@ -11,9 +11,14 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import type { Verdict } from '../core/types';
 import { answerMac, ensurePrivateDir, LineReader, PROTOCOL_VERSION, type GateRequest, type GateResponse } from './protocol';
 
-export type BrokerHandler = (req: GateRequest, signal: AbortSignal) => Promise<GateResponse>;
+/**
+ * Decides a request. `pre` is the verdict for a shell line classified before the handler ran
+ * (off the editor's thread, see BrokerLimits.preclassify), when there is one.
+ */
+export type BrokerHandler = (req: GateRequest, signal: AbortSignal, pre?: Verdict) => Promise<GateResponse>;
 
 export interface BrokerLog {
   info(msg: string): void;
@@ -25,6 +30,12 @@ export interface BrokerLimits {
   idleMs?: number;
   /** Connections open at once; more are refused. Default 64. */
   maxConnections?: number;
+  /**
+   * Classifies an authenticated shell line (a gate's or an agent hook's) before the handler
+   * runs, off the editor's thread (classifyWorker.ts `OffThreadCheck`). Undefined, a throw
+   * or no verdict: the handler classifies as usual.
+   */
+  preclassify?: (req: GateRequest) => Promise<Verdict | undefined>;
 }
 
 export class Broker {
@@ -120,8 +131,16 @@ export class Broker {
         return { id, res: { decision: 'deny', message: `TwoKey: refused the request: it claims shell ${req.shellPid} but does not carry that terminal's token.` } };
       }
     }
+    let pre: Verdict | undefined;
+    if (this.limits.preclassify && !req.report && (!req.kind || req.kind === 'shell')) {
+      try {
+        pre = await this.limits.preclassify(req);
+      } catch (err) {
+        this.log.warn(`[broker] classifying before the handler failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
     try {
-      return { id, res: await this.handler(req, signal) };
+      return { id, res: await this.handler(req, signal, pre) };
     } catch (err) {
       this.log.warn(`[broker] handler failed: ${err instanceof Error ? err.message : String(err)}`);
       return { id, res: { decision: 'deny', message: 'TwoKey: refused the command because its check failed; see the TwoKey output channel.' } };

@@ -110,9 +110,9 @@ export function gateHandler(
   commandWords?: (command: string, cwd: string) => string[][],
   /** Tampered terminals: reports are recorded there, and their next command is asked about. */
   guard?: { tamper: TamperWatch; check: (req: CheckRequest) => Verdict },
-): (req: GateRequest, signal: AbortSignal) => Promise<GateResponse> {
+): (req: GateRequest, signal: AbortSignal, pre?: Verdict) => Promise<GateResponse> {
   const grants = new ApprovalGrants();
-  return async (req, signal) => {
+  return async (req, signal, pre) => {
     const term = await terminalForPid(req.shellPid);
     if (req.report === 'tamper') {
       await guard?.tamper.report({ shellPid: req.shellPid, terminal: term?.name, what: req.command, cwd: req.cwd, source: req.source });
@@ -130,7 +130,8 @@ export function gateHandler(
         : req.kind
           ? `${req.source} agent (${req.kind === 'shell' ? 'shell command' : `${req.kind} ${req.tool ?? ''}`.trim()})`
           : req.source;
-    let verdict = req.kind && req.kind !== 'shell' ? classifyCall?.(req) : undefined;
+    // A shell line may come classified already, off this thread (the broker's preclassify).
+    let verdict = req.kind && req.kind !== 'shell' ? classifyCall?.(req) : pre;
     if (tampered && guard) verdict = tamperedVerdict(guard.check({ command: req.command, cwd: req.cwd, env: req.env, source: req.source, workspaceRoot: workspaceRoot() }), tampered);
     if (req.kind && req.kind !== 'shell' && !verdict) {
       return { decision: 'deny', message: `TwoKey: refused the ${req.source} ${req.kind} call because this window cannot classify it; ask the user to update TwoKey.` };

@@ -1,8 +1,8 @@
 /**
  * The extension host under a burst (not a test: prints figures, asserts nothing): 1,000 gate
  * and hook requests fired by another process at a real broker socket, classified either on
- * the broker's own thread (as the extension does today) or in a classifier worker thread
- * (src/intercept/classifyWorker.ts). Printed: the broker process's event-loop delay during
+ * the broker's own thread or in the classifier worker thread the broker hands shell lines to
+ * (`preclassify` with src/intercept/classifyWorker.ts's OffThreadCheck). Printed: the broker process's event-loop delay during
  * the burst (p50, p99, max: what the editor would feel), and the burst's total time.
  */
 import * as fs from 'node:fs';
@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Broker } from '../../src/intercept/broker';
-import { ClassifyWorker } from '../../src/intercept/classifyWorker';
+import { OffThreadCheck, brokerPreclassify } from '../../src/intercept/classifyWorker';
 import { createWorkspaceEngine } from '../../src/core/workspaceEngine';
 import type { CheckRequest, Verdict } from '../../src/core/types';
 
@@ -32,13 +32,14 @@ const LINES = [
   'curl -s https://api.example.com/health | jq .status',
 ];
 
-async function burst(label: string, classify: (req: CheckRequest) => Promise<Verdict> | Verdict, ws: string, state: string): Promise<void> {
+async function burst(label: string, check: (req: CheckRequest) => Verdict, ws: string, state: string, off?: OffThreadCheck): Promise<void> {
   const secret = 'bench-secret-0123456789';
   const sock = path.join(state, `b-${label.replace(/\W/g, '')}.sock`);
-  const broker = new Broker(sock, secret, async (req) => {
-    const v = await classify({ command: req.command, cwd: req.cwd, env: req.env, source: req.source, workspaceRoot: ws });
+  // The handler as the extension's: the broker's verdict when it has one, else its own check.
+  const broker = new Broker(sock, secret, async (req, _signal, pre) => {
+    const v = pre ?? check({ command: req.command, cwd: req.cwd, env: req.env, source: req.source, workspaceRoot: ws, home: os.homedir() });
     return { decision: v.decision === 'allow' ? 'allow' : 'deny', message: v.reason, outcome: v.decision, decidedBy: 'policy' };
-  }, { info: () => undefined, warn: () => undefined });
+  }, { info: () => undefined, warn: () => undefined }, { preclassify: off && brokerPreclassify(off, () => ws, os.homedir()) });
   await broker.start();
   // The client: another process firing N requests, 50 at a time, through the project's own client.
   const client = `
@@ -77,10 +78,11 @@ async function main(): Promise<void> {
   for (const l of LINES) engine.engine.check({ command: l, cwd: ws }); // warm, as the worker is below
   console.log(`${N} requests (${LINES.length} kinds of line), 50 in flight, from another process`);
   await burst('classified on the broker thread', (r) => engine.engine.check(r), ws, state);
-  const worker = new ClassifyWorker(path.join(ROOT, 'out', 'src', 'intercept', 'classifyWorker.js'), opts);
-  for (const l of LINES) await worker.check({ command: l, cwd: ws }); // started and warm
-  await burst('classified in the worker thread', (r) => worker.check(r), ws, state);
-  await worker.dispose();
+  const off = new OffThreadCheck({ script: path.join(ROOT, 'out', 'src', 'intercept', 'classifyWorker.js'), worker: opts, fallback: (r) => engine.engine.check(r) });
+  for (const l of LINES) await off.check({ command: l, cwd: ws }); // started and warm
+  await burst('classified in the worker thread', (r) => engine.engine.check(r), ws, state, off);
+  console.log(`(requests the worker could not answer, checked on the broker thread: ${off.fallbacks})`);
+  await off.dispose();
 }
 
 void main();

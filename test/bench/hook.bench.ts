@@ -3,8 +3,10 @@
  * agent starts them, side by side in the same run:
  *  - a bare `node -e 0` (the floor every Node hook pays)
  *  - cold path (no editor running): `dist/cli.js hook` (the full CLI), `dist/hook.js hook`
- *    (the lean entry), and the installed launcher (sh + hook.js + V8's compile cache), for a
+ *    (the lean entry, with and without its code cache), and the installed launcher, for a
  *    harmless shell line, a harmless edit and a refused line (the slow path)
+ *  - warm path (the editor running): the bash launcher answered by the editor's hook port
+ *    (src/intercept/hookPort.ts, run here in another Node process as in the editor)
  *  - cc-safety-net's hook, installed by this bench with `npm i` in a temporary folder
  *    (skipped, with a message, when npm cannot install it)
  * CPU is the children's user+system time read by the shell's `times` over a batch (robust on
@@ -13,7 +15,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeLauncher } from '../../src/core/hooks/launcher';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -70,7 +72,7 @@ function installCcSafetyNet(dir: string): string | undefined {
   return path.join(pkgDir, bin);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-bench-hook-'));
   const ws = path.join(dir, 'ws');
   for (const d of ['.git', 'src', 'victim']) fs.mkdirSync(path.join(ws, d), { recursive: true });
@@ -85,6 +87,11 @@ function main(): void {
   const refused = payload('bash-rm', { tool_name: 'Bash', tool_input: { command: 'rm -rf victim' } });
   const node = q(process.execPath);
   const launcher = writeLauncher(state, { node: process.execPath, cli: CLI });
+  // A second state folder with the editor's warm hook port running.
+  const warmState = path.join(dir, 'warm-state');
+  const warmLauncher = writeLauncher(warmState, { node: process.execPath, cli: CLI });
+  const editor = spawn(process.execPath, ['-e', `require(${JSON.stringify(path.join(ROOT, 'out', 'src', 'cli', 'hookWarm.js'))}).startWarmHooks(${JSON.stringify(warmState)}).then(() => console.log('ready'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => editor.stdout.once('data', () => resolve()));
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: path.join(dir, 'home'), TWOKEY_STATE_DIR: state, XDG_RUNTIME_DIR: path.join(dir, 'run') };
   fs.mkdirSync(env.HOME!, { recursive: true });
   fs.mkdirSync(env.XDG_RUNTIME_DIR!, { recursive: true });
@@ -93,10 +100,15 @@ function main(): void {
     { label: 'bare node -e 0', cmd: `${node} -e 0`, payload: harmless },
     { label: 'cli.js hook, harmless line', cmd: `${node} ${q(CLI)} hook claude-code`, payload: harmless },
     { label: 'hook.js, harmless line', cmd: `${node} ${q(HOOK)} hook claude-code`, payload: harmless },
+    { label: 'hook.js, harmless line, no code cache', cmd: `${node} ${q(HOOK)} hook claude-code`, payload: harmless, env: { TWOKEY_COMPILE_CACHE: '0' } },
     { label: 'hook.js, harmless edit', cmd: `${node} ${q(HOOK)} hook claude-code`, payload: edit },
     { label: 'hook.js, refused rm -rf (slow path)', cmd: `${node} ${q(HOOK)} hook claude-code`, payload: refused },
   ];
-  if (launcher) variants.push({ label: 'launcher (sh+hook.js+cache), harmless line', cmd: `${q(launcher)} hook claude-code`, payload: harmless });
+  if (launcher) variants.push({ label: 'launcher, no editor (cold), harmless line', cmd: `${q(launcher)} hook claude-code`, payload: harmless });
+  if (warmLauncher) {
+    variants.push({ label: 'launcher, editor running (warm), harmless line', cmd: `${q(warmLauncher)} hook claude-code`, payload: harmless, env: { TWOKEY_STATE_DIR: warmState } });
+    variants.push({ label: 'launcher, editor running, refused rm -rf', cmd: `${q(warmLauncher)} hook claude-code`, payload: refused, env: { TWOKEY_STATE_DIR: warmState } });
+  }
   const ccsn = installCcSafetyNet(fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-bench-ccsn-')));
   if (ccsn) {
     variants.push({ label: 'cc-safety-net hook, harmless line', cmd: `${node} ${q(ccsn)} hook --claude-code`, payload: harmless });
@@ -120,8 +132,10 @@ function main(): void {
     const w = median(wall.get(v.label)!);
     const c = median(cpu.get(v.label)!);
     const over = v.label.startsWith('bare') ? '' : `   (+${(w - bareWall).toFixed(1)} wall, +${(c - bareCpu).toFixed(1)} cpu)`;
-    console.log(`${v.label.padEnd(46)} wall ${w.toFixed(1).padStart(6)}  cpu ${c.toFixed(1).padStart(6)}${over}`);
+    console.log(`${v.label.padEnd(48)} wall ${w.toFixed(1).padStart(6)}  cpu ${c.toFixed(1).padStart(6)}${over}`);
   }
+  console.log('(warm: cpu counts the client alone; the editor\'s share is in wall)');
+  editor.kill();
 }
 
-main();
+void main();

@@ -77,7 +77,8 @@ interface Planned {
   entry: Record<string, unknown>;
 }
 
-const CLAUDE_MATCHER = 'Bash|Read|Edit|Write|MultiEdit|NotebookEdit|mcp__.*';
+// `Task` (later `Agent`): a subagent, judged by the commands its prompt spells out (parse.ts).
+const CLAUDE_MATCHER = 'Bash|Read|Edit|Write|MultiEdit|NotebookEdit|Task|Agent|mcp__.*';
 const CURSOR_EDIT_MATCHER = 'Write|Edit|StrReplace|MultiEdit|Delete|TabWrite';
 
 export function plannedEntries(agent: Agent, command: string): Planned[] {

@@ -18,13 +18,46 @@ function sq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-function launcherScript(exe: HookExecutable, stateDir: string): string {
+/**
+ * The warm path (bash only): the payload goes to the running editor's hook port
+ * (src/intercept/hookPort.ts) over bash's /dev/tcp, and its answer is printed as is. No
+ * port file, no connection, no whole answer or one without the editor's token: the Node hook
+ * below runs with the same payload on stdin.
+ */
+function warmBlock(stateDir: string): string {
+  return `portfile=${sq(path.join(stateDir, 'hook-port'))}
+if [ "$1" = hook ] && [ -n "$2" ] && [ -z "$TWOKEY_HOOK_COLD" ] && [ -r "$portfile" ]; then
+  LC_ALL=C
+  read -r port ctok stok _ < "$portfile"
+  payload=$(cat; printf x); payload=\${payload%x}
+  if [[ $port =~ ^[0-9]+$ && -n $stok ]] && { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
+    printf '%s %s %s %s %s\\n%s%s' TWOKEY-HOOK/1 "$ctok" "$2" "\${#PWD}" "\${#payload}" "$PWD" "$payload" >&3
+    if read -r -t 140 magic tok code olen elen <&3 && [[ $magic == TWOKEY-HOOK/1 && $tok == "$stok" && $code =~ ^[0-9]{1,3}$ && $olen =~ ^[0-9]+$ && $elen =~ ^[0-9]+$ ]]; then
+      out='' err=''
+      [ "$olen" -eq 0 ] || IFS= read -r -N "$olen" out <&3
+      [ "$elen" -eq 0 ] || IFS= read -r -N "$elen" err <&3
+      if [ "\${#out}" -eq "$olen" ] && [ "\${#err}" -eq "$elen" ]; then
+        exec 3<&-
+        printf '%s' "$out"
+        printf '%s' "$err" >&2
+        exit "$code"
+      fi
+    fi
+    exec 3<&-
+  fi
+  unset LC_ALL
+  exec < <(printf '%s' "$payload")
+fi
+`;
+}
+
+function launcherScript(exe: HookExecutable, stateDir: string, bash: boolean): string {
   const extDir = path.dirname(path.dirname(path.dirname(exe.cli)));
   const nodeParent = path.dirname(path.dirname(exe.node));
-  return `#!/bin/sh
+  return `#!/bin/${bash ? 'bash' : 'sh'}
 # TwoKey agent-hook launcher. The TwoKey extension rewrites it at every start with the
 # paths of the current editor and extension; agents' hook entries run it with \`hook <agent>\`.
-node=${sq(exe.node)}
+${bash ? warmBlock(stateDir) : ''}node=${sq(exe.node)}
 cli=${sq(exe.cli)}
 if [ ! -f "$cli" ]; then
   # TwoKey was updated (or moved) since: the newest TwoKey in the same extensions folder
@@ -98,20 +131,78 @@ export function windowsLauncherScript(exe: HookExecutable, stateDir: string): st
   ].join('\r\n');
 }
 
+/** A PowerShell single-quoted string: `'` doubled; nothing else is special inside. */
+function psq(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/**
+ * The PowerShell launcher (`twokey-hook.ps1`), for hook entries that run in PowerShell (Copilot
+ * CLI's `powershell` command, a user's own): the same search as the others. The newest TwoKey
+ * and editor build are found by time, `hook` runs the lean hook.js, the hook's stdin is passed
+ * through (`$input`), and when nothing is left to run it refuses with exit code 2 and a
+ * `TwoKey:` line on stderr. Run with `-NoProfile -ExecutionPolicy Bypass -File`.
+ */
+export function powershellLauncherScript(exe: HookExecutable, stateDir: string): string {
+  const win = path.win32;
+  const extDir = win.dirname(win.dirname(win.dirname(exe.cli)));
+  const nodeParent = win.dirname(win.dirname(exe.node));
+  const nodeName = win.basename(exe.node);
+  return [
+    '# TwoKey agent-hook launcher. The TwoKey extension rewrites it at every start with the',
+    "# paths of the current editor and extension; agents' hook entries run it with `hook <agent>`.",
+    "$ErrorActionPreference = 'Stop'",
+    '# Any failure of this script refuses (exit 2 blocks the call); a plain error would let it through.',
+    'trap { [Console]::Error.WriteLine("TwoKey: refused this call because the TwoKey hook launcher failed ($_). Ask the user to reinstall the agent hooks."); exit 2 }',
+    '# The payload goes to Node as UTF-8 (Windows PowerShell would pipe it as ASCII).',
+    '$OutputEncoding = [Console]::InputEncoding = [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false',
+    `$node = ${psq(exe.node)}`,
+    `$cli = ${psq(exe.cli)}`,
+    'if (-not (Test-Path -LiteralPath $cli -PathType Leaf)) {',
+    `  $found = Get-ChildItem -LiteralPath ${psq(extDir)} -Directory -Filter 'twokey.twokey-*' -ErrorAction SilentlyContinue |`,
+    "    Where-Object { Test-Path -LiteralPath (Join-Path $_.FullName 'dist\\cli.js') -PathType Leaf } | Sort-Object LastWriteTime | Select-Object -Last 1",
+    "  if ($found) { $cli = Join-Path $found.FullName 'dist\\cli.js' }",
+    '}',
+    'if (-not (Test-Path -LiteralPath $node -PathType Leaf)) {',
+    `  $found = Get-ChildItem -LiteralPath ${psq(nodeParent)} -Directory -ErrorAction SilentlyContinue |`,
+    `    Where-Object { Test-Path -LiteralPath (Join-Path $_.FullName ${psq(nodeName)}) -PathType Leaf } | Sort-Object LastWriteTime | Select-Object -Last 1`,
+    `  if ($found) { $node = Join-Path $found.FullName ${psq(nodeName)} }`,
+    '  elseif ($cmd = Get-Command node -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1) { $node = $cmd.Source }',
+    '}',
+    'if (-not (Test-Path -LiteralPath $cli -PathType Leaf) -or -not (Test-Path -LiteralPath $node -PathType Leaf)) {',
+    '  [Console]::Error.WriteLine("TwoKey: refused this call because the TwoKey hook cannot find TwoKey (looked for $cli run by $node). Do not retry or work around this; ask the user to open the workspace in the editor with TwoKey installed, or to reinstall the agent hooks.")',
+    '  exit 2',
+    '}',
+    "$lean = $cli -replace 'cli\\.js$', 'hook.js'",
+    "if ($args.Count -gt 0 -and $args[0] -eq 'hook' -and (Test-Path -LiteralPath $lean -PathType Leaf)) { $cli = $lean }",
+    `$env:NODE_COMPILE_CACHE = ${psq(win.join(stateDir, 'compile-cache'))}`,
+    "$env:ELECTRON_RUN_AS_NODE = '1'",
+    '$input | & $node $cli @args',
+    'exit $LASTEXITCODE',
+    '',
+  ].join('\r\n');
+}
+
 /**
  * Writes the launcher into `<stateDir>/bin` (atomically; 0755 `twokey-hook` on POSIX,
  * `twokey-hook.cmd` on Windows) and returns its path, or undefined when it cannot be
  * written (the entries then use direct paths).
  */
-export function writeLauncher(stateDir: string, exe: HookExecutable, platform: NodeJS.Platform = process.platform): string | undefined {
+export function writeLauncher(stateDir: string, exe: HookExecutable, platform: NodeJS.Platform = process.platform, bash: boolean = platform !== 'win32' && fs.existsSync('/bin/bash')): string | undefined {
   try {
     const dir = path.join(stateDir, 'bin');
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = path.join(dir, platform === 'win32' ? `${LAUNCHER_NAME}.cmd` : LAUNCHER_NAME);
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, platform === 'win32' ? windowsLauncherScript(exe, stateDir) : launcherScript(exe, stateDir), { mode: 0o755 });
+    fs.writeFileSync(tmp, platform === 'win32' ? windowsLauncherScript(exe, stateDir) : launcherScript(exe, stateDir, bash), { mode: 0o755 });
     fs.chmodSync(tmp, 0o755);
     fs.renameSync(tmp, file);
+    if (platform === 'win32') {
+      // Beside it, the PowerShell launcher for entries that run in PowerShell.
+      const ps1 = path.join(dir, `${LAUNCHER_NAME}.ps1`);
+      fs.writeFileSync(`${ps1}.${process.pid}.tmp`, powershellLauncherScript(exe, stateDir));
+      fs.renameSync(`${ps1}.${process.pid}.tmp`, ps1);
+    }
     return file;
   } catch {
     return undefined;

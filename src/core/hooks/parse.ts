@@ -6,7 +6,7 @@
  *   `beforeReadFile` {file_path}, `afterFileEdit` {file_path}, `preToolUse` {tool_name, tool_input}),
  *   `conversation_id`, `workspace_roots`.
  * - Claude Code: `PreToolUse` with `tool_name` (`Bash`, `Read`, `Edit`, `Write`, `MultiEdit`,
- *   `NotebookEdit`, `mcp__<server>__<tool>`), `tool_input`, `cwd`, `session_id`.
+ *   `NotebookEdit`, `mcp__<server>__<tool>`, `Task`/`Agent`), `tool_input`, `cwd`, `session_id`.
  * - Copilot in VS Code: `PreToolUse` with `tool_name` (`run_in_terminal`, `read_file`,
  *   `create_file`, `replace_string_in_file`, `apply_patch`, `mcp_<server>_<tool>`, …),
  *   `tool_input`, `cwd`, `sessionId`, `hookEventName`. Copilot CLI spells them
@@ -183,6 +183,7 @@ export function parseHookInput(agent: Agent, text: string, fallbackCwd: string):
 function toolCall(base: Omit<AgentCall, 'kind' | 'tool' | 'paths'>, tool: string, input: Record<string, unknown>, mcpContext?: Record<string, unknown>): ParseResult {
   const cwd = base.cwd;
   if (TASK_TOOLS.has(tool.toLowerCase())) return taskCall(base, tool, input);
+  if (SUBAGENT_TOOLS.has(tool) && (base.agent === 'claude-code' || base.agent === 'copilot')) return subagentCall(base, tool, input);
   const named = toolKind(tool);
   // Gemini CLI says which MCP server a tool belongs to beside the call.
   if (mcpContext && named.kind === 'other') {
@@ -222,6 +223,44 @@ function taskCall(base: Omit<AgentCall, 'kind' | 'tool' | 'paths'>, tool: string
     if (dir) call.cwd = absolute(dir.replace(/\$\{workspaceFolder\}/g, cwd), cwd);
   }
   return { ok: true, call };
+}
+
+/**
+ * Claude Code's `Task` (named `Agent` in later releases) hands a prompt to a subagent. The
+ * subagent's own tool calls do not reliably reach PreToolUse hooks (in some releases the
+ * hooks do not run for them, in others their refusal is ignored), so the hook judges the
+ * subagent's work by the commands its prompt spells out: fenced shell blocks (untagged or
+ * tagged bash, sh, shell, zsh, console) and inline code that reads as a command line. They
+ * are checked as one script, the subagent's; a prompt that spells out none is left to Claude
+ * Code.
+ */
+const SUBAGENT_TOOLS = new Set(['Task', 'Agent']);
+
+export function promptCommands(prompt: string): string[] {
+  const out: string[] = [];
+  const fenced = /^[ \t]*(`{3,}|~{3,})[ \t]*([\w+-]*)[^\n]*\n([\s\S]*?)^[ \t]*\1[ \t]*$/gm;
+  let rest = prompt;
+  for (const m of prompt.matchAll(fenced)) {
+    rest = rest.replace(m[0], ' ');
+    if (m[2] && !/^(?:bash|sh|shell|zsh|console|shell-session|terminal)$/i.test(m[2])) continue;
+    for (const line of m[3].split('\n')) {
+      const l = line.replace(/^\s*[$%]\s+/, '').trim();
+      if (l && !l.startsWith('#')) out.push(l);
+    }
+  }
+  // Inline code that is a command with arguments: `rm -rf build`, `kubectl delete ns api`.
+  for (const m of rest.matchAll(/`([^`\n]+)`/g)) {
+    const c = m[1].replace(/^\$\s+/, '').trim();
+    if (/^(?:sudo\s+)?[A-Za-z_.\/~][\w.\/~+-]*\s+\S/.test(c)) out.push(c);
+  }
+  return out;
+}
+
+function subagentCall(base: Omit<AgentCall, 'kind' | 'tool' | 'paths'>, tool: string, input: Record<string, unknown>): ParseResult {
+  const prompt = str(input.prompt) ?? '';
+  const commands = promptCommands(prompt);
+  if (!commands.length) return { ok: true, call: { ...base, kind: 'other', tool, input, paths: [] } };
+  return { ok: true, call: { ...base, kind: 'shell', tool, input, command: commands.join('\n'), paths: [] } };
 }
 
 function shellQuote(s: string): string {

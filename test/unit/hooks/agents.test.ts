@@ -194,6 +194,18 @@ test("Claude Code's IDE payload (same format) is read as claude-code", () => {
   assert.equal(audit(r.ws)[0].source, 'claude-code');
 });
 
+test('claude-code: a Task is judged by the commands its prompt spells out for the subagent; an Agent prompt with only harmless commands is left to Claude Code', () => {
+  const r = run('claude-code', 'claude-task-rm');
+  assertClaudeShapeDeny(r, /rm -rf victim/);
+  const [rec] = audit(r.ws);
+  assert.equal(rec.source, 'claude-code');
+  assert.equal(rec.command, 'git status --short\nrm -rf victim\ngit diff --stat');
+  assert.deepEqual(rec.rules, ['fs.rm.recursive']);
+  const ok = run('claude-code', 'claude-agent-explore');
+  assert.deepEqual([ok.code, ok.stdout.trim(), ok.stderr], [0, '{"continue":true}', '']);
+  assert.deepEqual(audit(ok.ws), []);
+});
+
 test('copilot: create_and_run_task is judged by the command its task runs', () => {
   assertClaudeShapeDeny(run('copilot', 'copilot-create-task-rm'), /`rm -rf victim`/);
 });

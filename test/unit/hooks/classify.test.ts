@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHookInput, toolKind } from '../../../src/core/hooks/parse';
+import { parseHookInput, promptCommands, toolKind } from '../../../src/core/hooks/parse';
 import { classifyCall, guardFileKind, isCredentialFile, serverLabel } from '../../../src/core/hooks/classify';
 import { formatAnswer } from '../../../src/core/hooks/format';
 import { autoApproveRules, findLoosening, mergeAutoApprove, riskyCommandWords } from '../../../src/core/hooks/copilotRules';
@@ -120,4 +120,34 @@ test("Copilot's auto-approve: TwoKey's always-ask rules, and what loosens them",
   const missing = findLoosening({ ...merged, kubectl: undefined, terraform: { approve: true } }, {}, words);
   assert.ok(missing.some((l) => /missing for .*kubectl/.test(l.reason)));
   assert.ok(missing.some((l) => l.key === 'terraform'));
+});
+
+test('a subagent prompt: the commands it spells out (shell blocks, `$` lines, inline command lines), not other code or prose', () => {
+  const prompt = [
+    'Clean up, then check:',
+    '```sh',
+    '$ rm -rf dist',
+    '# a comment',
+    'npm ci',
+    '```',
+    '```ts',
+    'const x = run("rm -rf /");',
+    '```',
+    '~~~',
+    'kubectl --context prod delete ns api',
+    '~~~',
+    'Also run `terraform destroy -auto-approve` and look at `src/` and `README.md`, or `$ make clean`.',
+  ].join('\n');
+  assert.deepEqual(promptCommands(prompt), ['rm -rf dist', 'npm ci', 'kubectl --context prod delete ns api', 'terraform destroy -auto-approve', 'make clean']);
+  assert.deepEqual(promptCommands('Explain how `useEffect` works in React.'), []);
+  const task = parseHookInput('claude-code', JSON.stringify({ hook_event_name: 'PreToolUse', cwd: '/w', tool_name: 'Agent', tool_input: { prompt: 'run `rm -rf build` please', subagent_type: 'general-purpose' } }), '/');
+  assert.ok(task.ok);
+  assert.deepEqual([task.call.kind, task.call.tool, task.call.command], ['shell', 'Agent', 'rm -rf build']);
+  const plain = parseHookInput('claude-code', JSON.stringify({ hook_event_name: 'PreToolUse', cwd: '/w', tool_name: 'Task', tool_input: { prompt: 'Summarise the README.' } }), '/');
+  assert.ok(plain.ok);
+  assert.equal(plain.call.kind, 'other');
+  // Other agents' tools named Task are not subagents.
+  const cursor = parseHookInput('codex', JSON.stringify({ hook_event_name: 'PreToolUse', cwd: '/w', tool_name: 'Task', tool_input: { prompt: 'run `rm -rf build`' } }), '/');
+  assert.ok(cursor.ok);
+  assert.equal(cursor.call.kind, 'other');
 });

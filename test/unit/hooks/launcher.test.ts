@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { windowsLauncherScript, writeLauncher } from '../../../src/core/hooks/launcher';
+import { powershellLauncherScript, windowsLauncherScript, writeLauncher } from '../../../src/core/hooks/launcher';
 import { hookCommandLine } from '../../../src/core/hooks/install';
 
 function fixture() {
@@ -142,4 +142,43 @@ test('for `hook`, runs the lean hook.js beside the CLI when it is there; other c
   const other = spawnSync(launcher, ['check', '--', 'ls'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
   assert.equal(other.stdout.trim(), `b1 1 ${cli} check -- ls`);
   assert.match(fs.readFileSync(launcher, 'utf8'), new RegExp(`NODE_COMPILE_CACHE='${path.join(f.root, 'state', 'compile-cache')}'`));
+});
+
+test('PowerShell launcher text: current paths quoted for PowerShell, the newest TwoKey and editor build by time, hook.js for hooks, stdin passed on, refusal with exit 2', () => {
+  const exe = { node: "C:\\Users\\Ann O'Lee\\AppData\\Local\\Programs\\Microsoft VS Code\\b1\\Code.exe", cli: "C:\\Users\\Ann O'Lee\\.vscode\\extensions\\twokey.twokey-0.1.0\\dist\\cli.js", electron: true };
+  const text = powershellLauncherScript(exe, "C:\\Users\\Ann O'Lee\\AppData\\Local\\twokey");
+  const lines = text.split('\r\n');
+  assert.ok(text.endsWith('\r\n') && !/[^\r]\n/.test(text), 'CRLF line ends throughout');
+  assert.ok(lines.includes("$node = 'C:\\Users\\Ann O''Lee\\AppData\\Local\\Programs\\Microsoft VS Code\\b1\\Code.exe'"), 'a quote in a path is doubled');
+  assert.ok(lines.includes("$cli = 'C:\\Users\\Ann O''Lee\\.vscode\\extensions\\twokey.twokey-0.1.0\\dist\\cli.js'"));
+  assert.ok(!/"[^"\r\n]*C:\\Users/.test(text), 'no path inside a double-quoted (expanding) string');
+  assert.ok(lines.includes("  $found = Get-ChildItem -LiteralPath 'C:\\Users\\Ann O''Lee\\.vscode\\extensions' -Directory -Filter 'twokey.twokey-*' -ErrorAction SilentlyContinue |"));
+  assert.equal(lines.filter((l) => l.includes('Sort-Object LastWriteTime | Select-Object -Last 1')).length, 2, 'the newest TwoKey and editor build by time');
+  assert.ok(lines.includes("  $found = Get-ChildItem -LiteralPath 'C:\\Users\\Ann O''Lee\\AppData\\Local\\Programs\\Microsoft VS Code' -Directory -ErrorAction SilentlyContinue |"));
+  assert.ok(lines.some((l) => l.includes('Get-Command node -CommandType Application')), 'else a Node on PATH');
+  assert.ok(lines.includes("if ($args.Count -gt 0 -and $args[0] -eq 'hook' -and (Test-Path -LiteralPath $lean -PathType Leaf)) { $cli = $lean }"));
+  assert.ok(lines.includes("$env:NODE_COMPILE_CACHE = 'C:\\Users\\Ann O''Lee\\AppData\\Local\\twokey\\compile-cache'"));
+  assert.ok(lines.includes("$env:ELECTRON_RUN_AS_NODE = '1'"));
+  assert.ok(lines.includes('$input | & $node $cli @args'), 'the payload on stdin goes to Node');
+  assert.ok(lines.includes('exit $LASTEXITCODE'));
+  assert.ok(lines.some((l) => l.startsWith('$OutputEncoding = ') && l.includes('UTF8Encoding')), 'the payload piped as UTF-8');
+  // Refusals: nothing to run, and any failure of the script itself (a plain error would exit 1, which agents let through).
+  const refuse = lines.findIndex((l) => l.startsWith('if (-not (Test-Path -LiteralPath $cli -PathType Leaf) -or'));
+  assert.match(lines[refuse + 1], /^ {2}\[Console\]::Error\.WriteLine\("TwoKey: refused this call because the TwoKey hook cannot find TwoKey/);
+  assert.equal(lines[refuse + 2], '  exit 2');
+  assert.ok(refuse < lines.indexOf('$input | & $node $cli @args'));
+  const trap = lines.findIndex((l) => l.startsWith('trap {'));
+  assert.ok(trap >= 0 && trap < lines.findIndex((l) => l.startsWith('$node = ')), 'the trap is set before anything can fail');
+  assert.match(lines[trap], /exit 2 \}$/);
+});
+
+test('on Windows the .cmd launcher gets its PowerShell twin beside it', () => {
+  const state = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-pslauncher-'));
+  const exe = { node: 'C:\\Code\\Code.exe', cli: 'C:\\ext\\twokey.twokey-0.1.0\\dist\\cli.js', electron: true };
+  assert.equal(writeLauncher(state, exe, 'win32'), path.join(state, 'bin', 'twokey-hook.cmd'));
+  assert.equal(fs.readFileSync(path.join(state, 'bin', 'twokey-hook.ps1'), 'utf8'), powershellLauncherScript(exe, state));
+  assert.deepEqual(fs.readdirSync(path.join(state, 'bin')).sort(), ['twokey-hook.cmd', 'twokey-hook.ps1'], 'no temporary file left');
+  const posix = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-pslauncher-'));
+  writeLauncher(posix, exe, 'linux');
+  assert.deepEqual(fs.readdirSync(path.join(posix, 'bin')), ['twokey-hook']);
 });
