@@ -12,6 +12,8 @@ import { DecisionService } from './core/decisions';
 import { Protection } from './core/protection';
 import { Logger } from './logger';
 import { Broker } from './intercept/broker';
+import { startWarmHooks } from './cli/hookWarm';
+import { defaultStateDir } from './core/audit';
 import { socketPathFor, writeRegistration } from './intercept/protocol';
 import { TamperWatch } from './intercept/tamper';
 import { gateHandler } from './intercept/terminalGate';
@@ -19,6 +21,7 @@ import { TerminalCoverage } from './intercept/terminalCoverage';
 import { commandWords } from './core/grants';
 import { createCallClassifier } from './core/hooks/classify';
 import { registerAgentHooks } from './ui/agentHooks';
+import { startClassifier } from './ui/classifier';
 import { twoKeyApi, type TwoKeyApi } from './ui/api';
 import { ApprovalPrompt } from './ui/approval';
 import { openWorkspaceAudit } from './ui/auditSetup';
@@ -69,7 +72,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   const classifyHookCall = createCallClassifier(ws, { home: os.homedir(), workspaceRoot: root, env: process.env, platform: process.platform });
   const tamper = new TamperWatch({ audit: () => audit, log, onChange: () => badgeStale.fire(), warn: (m) => void vscode.window.showWarningMessage(m) });
   const words = (command: string, cwd: string | undefined) => commandWords(engine, { command, cwd, env: process.env, home: os.homedir(), source: 'terminal' });
-  const broker = new Broker(socketPath, secret, gateHandler(decisions, root, classifyHookCall, words, { tamper, check: (r) => engine.check({ ...r, home: os.homedir() }) }), log);
+  const broker = new Broker(socketPath, secret, gateHandler(decisions, root, classifyHookCall, words, { tamper, check: (r) => engine.check({ ...r, home: os.homedir() }) }), log, {
+    preclassify: startClassifier(context, { ws, workspace, settings, log }),
+  });
   context.subscriptions.push(
     vscode.window.onDidCloseTerminal((t) =>
       void Promise.resolve(t.processId).then((pid) => {
@@ -83,6 +88,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   context.subscriptions.push(agentHooks.onDidCheck(() => badgeStale.fire()));
   await broker.start();
   context.subscriptions.push(broker);
+  // Agents' hooks on this machine ask the editor first (no Node start for a harmless call).
+  context.subscriptions.push(await startWarmHooks(defaultStateDir(), log));
   // Agent hooks run outside this window's terminals: tell them where the broker is.
   for (const f of vscode.workspace.workspaceFolders ?? []) {
     const file = writeRegistration({ root: f.uri.fsPath, socketPath, secret, pid: process.pid });

@@ -8,6 +8,7 @@ import { createEngine, type Engine } from './engine';
 import { createEnvironmentResolver, nodeFileSystem, type FileSystemPort, type TwoKeyEnvironmentResolver } from './environment';
 import { loadWorkspacePolicy, makePolicyOverrides, type LoadedPolicy, type PolicyInput } from './policy';
 import type { PolicyOverrides } from './types';
+import { Emitter, type Disposable } from './events';
 import { nodeFileSource, nodePlanReader, type FileSource } from './shell/files';
 
 export interface WorkspaceEngineOptions {
@@ -37,6 +38,10 @@ export interface WorkspaceEngine {
    * approves it). Takes effect at the next `reload`.
    */
   setPolicySource(source: ((file: string) => string | undefined) | undefined): void;
+  /** Takes a policy another engine loaded (the editor's, for its classifier worker) as this one's. */
+  adopt(loaded: LoadedPolicy): void;
+  /** Heard after every reload, with the policy now in force. */
+  onDidReload(listener: (loaded: LoadedPolicy) => void): Disposable;
 }
 
 export async function createWorkspaceEngine(o: WorkspaceEngineOptions): Promise<WorkspaceEngine> {
@@ -53,6 +58,13 @@ export async function createWorkspaceEngine(o: WorkspaceEngineOptions): Promise<
   let loaded = load(opts.trusted, opts.user);
   const resolver = createEnvironmentResolver({ policy: loaded.policy, homeDir: o.homeDir, hostEnv: o.hostEnv });
   let overrides = makePolicyOverrides(loaded.policy);
+  const reloaded = new Emitter<LoadedPolicy>();
+  const use = (next: LoadedPolicy) => {
+    loaded = next;
+    resolver.setPolicy(loaded.policy);
+    overrides = makePolicyOverrides(loaded.policy);
+    reloaded.fire(loaded);
+  };
   const viaPolicy: PolicyOverrides = (hits, req, env) => overrides(hits, req, env);
   const engine = await createEngine({ wasmDir: o.wasmDir, readFile: o.readFile, files: o.files ?? nodeFileSource(), showPlan: nodePlanReader(), resolveEnvironment: resolver, overrides: viaPolicy, stateChanges: () => loaded.policy.stateChanges, protectedVariables: () => loaded.policy.protectedVariables });
   return {
@@ -61,11 +73,11 @@ export async function createWorkspaceEngine(o: WorkspaceEngineOptions): Promise<
     policy: () => loaded,
     reload(next) {
       opts = { ...opts, ...next };
-      loaded = load(opts.trusted, opts.user);
-      resolver.setPolicy(loaded.policy);
-      overrides = makePolicyOverrides(loaded.policy);
+      use(load(opts.trusted, opts.user));
       return loaded;
     },
+    adopt: use,
+    onDidReload: (listener) => reloaded.event(listener),
     setPolicySource(next) {
       source = next;
     },

@@ -9,10 +9,10 @@
  * worker after a failure, a few times at most.
  * No `vscode` import: the worker script is this module (or its bundle, dist/classify-worker.js).
  */
-import * as path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { CheckRequest, Verdict } from '../core/types';
 import type { PolicyInput } from '../core/policy/types';
+import type { LoadedPolicy } from '../core/policy';
 import type { GateRequest } from './protocol';
 
 export interface ClassifyWorkerOptions {
@@ -26,13 +26,12 @@ export interface ClassifyWorkerOptions {
 }
 
 /**
- * What the worker reloads with: the trust, the user layer, and the text of the workspace's
- * `.twokey/policy.json` as the host holds it (a loosening the host has not accepted yet stays out); undefined text reads the disk.
+ * What the worker judges with: the policy the host has in force, as the host loaded it (its
+ * layers, its trust, and a loosening of `.twokey/policy.json` that a person has not accepted
+ * kept out). The worker never reads the policy file itself.
  */
 export interface PolicyState {
-  trusted: boolean;
-  user?: PolicyInput;
-  policyText?: string;
+  loaded: LoadedPolicy;
 }
 
 interface Job {
@@ -81,7 +80,7 @@ export class ClassifyWorker {
     });
   }
 
-  /** Re-read the policy in the worker (after the policy file, the user layer or the trust changed). */
+  /** The host's policy changed (the file, the user layer or the trust): the worker takes it. */
   reload(state: PolicyState): void {
     this.worker.postMessage({ reload: state });
   }
@@ -95,6 +94,8 @@ export interface OffThreadOptions {
   /** The worker script (dist/extension.js or out/…/classifyWorker.js). */
   script: string;
   worker: ClassifyWorkerOptions;
+  /** The policy the host has in force now (later ones come through `reload`). */
+  policy?: LoadedPolicy;
   /** The host's own engine: answers whatever the worker cannot. */
   fallback: (req: CheckRequest) => Verdict;
   /** A request the worker has not answered by then is checked by the fallback (ms). Default 5 s. */
@@ -114,20 +115,21 @@ export interface OffThreadOptions {
 export class OffThreadCheck {
   private worker: Pick<ClassifyWorker, 'check' | 'reload' | 'dispose' | 'failure'> | undefined;
   private restartsLeft: number;
-  private state: PolicyState;
+  private state: PolicyState | undefined;
   /** Requests answered by the host's engine because the worker could not. */
   fallbacks = 0;
 
   constructor(private readonly o: OffThreadOptions) {
     this.restartsLeft = o.restarts ?? 3;
-    this.state = { trusted: o.worker.trusted, user: o.worker.user };
+    this.state = o.policy ? { loaded: o.policy } : undefined;
     this.worker = this.start();
   }
 
   private start(): OffThreadCheck['worker'] {
     try {
-      const w = (this.o.spawn ?? ((s, w) => new ClassifyWorker(s, w)))(this.o.script, { ...this.o.worker, trusted: this.state.trusted, user: this.state.user });
-      if (this.state.policyText !== undefined) w.reload(this.state);
+      const w = (this.o.spawn ?? ((s, w) => new ClassifyWorker(s, w)))(this.o.script, this.o.worker);
+      // Before any request: messages are handled in order, so no request sees the worker's own read of the disk.
+      if (this.state) w.reload(this.state);
       return w;
     } catch (e) {
       this.o.log?.warn(`[classify] the classifier worker could not start (${e instanceof Error ? e.message : String(e)}); checking on the editor's thread`);
@@ -199,10 +201,7 @@ if (!isMainThread && parentPort && (workerData as { twokeyClassify?: ClassifyWor
     const ws = await createWorkspaceEngine({ workspaceRoot: opts.workspaceRoot, trusted: opts.trusted, user: opts.user, homeDir: opts.homeDir, wasmDir: opts.wasmDir, hostEnv: opts.hostEnv });
     port.on('message', (m: { id?: number; req?: CheckRequest; reload?: PolicyState }) => {
       if (m.reload) {
-        const text = m.reload.policyText;
-        const file = opts.workspaceRoot ? path.resolve(opts.workspaceRoot, '.twokey', 'policy.json') : undefined;
-        ws.setPolicySource(text === undefined || !file ? undefined : (p) => (path.resolve(p) === file ? text : undefined));
-        ws.reload({ trusted: m.reload.trusted, user: m.reload.user });
+        ws.adopt(m.reload.loaded);
         return;
       }
       if (m.id === undefined || !m.req) return;

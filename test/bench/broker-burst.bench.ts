@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   for (const l of LINES) engine.engine.check({ command: l, cwd: ws }); // warm, as the worker is below
   console.log(`${N} requests (${LINES.length} kinds of line), 50 in flight, from another process`);
   await burst('classified on the broker thread', (r) => engine.engine.check(r), ws, state);
-  const off = new OffThreadCheck({ script: path.join(ROOT, 'out', 'src', 'intercept', 'classifyWorker.js'), worker: opts, fallback: (r) => engine.engine.check(r) });
+  const off = new OffThreadCheck({ script: path.join(ROOT, 'out', 'src', 'intercept', 'classifyWorker.js'), worker: opts, policy: engine.policy(), fallback: (r) => engine.engine.check(r) });
   for (const l of LINES) await off.check({ command: l, cwd: ws }); // started and warm
   await burst('classified in the worker thread', (r) => engine.engine.check(r), ws, state, off);
   console.log(`(requests the worker could not answer, checked on the broker thread: ${off.fallbacks})`);

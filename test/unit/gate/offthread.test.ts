@@ -33,10 +33,11 @@ function workspace(policy?: unknown) {
 
 const hostVerdict = (reason: string): Verdict => ({ decision: 'deny', risk: 'critical', category: 'filesystem', environment: 'unknown', evidence: [], rules: ['host'], reason, hits: [] }) as unknown as Verdict;
 
-test('the worker thread gives the same verdicts as the host engine, and follows a policy text the host gives it', async () => {
+test('the worker thread gives the same verdicts as the host engine, and judges with the policy the host has in force', async () => {
   const { ws, opts } = workspace();
   const host = await createWorkspaceEngine(opts);
-  const off = new OffThreadCheck({ script: SCRIPT, worker: opts, fallback: () => hostVerdict('fallback') });
+  const off = new OffThreadCheck({ script: SCRIPT, worker: opts, policy: host.policy(), fallback: () => hostVerdict('fallback') });
+  host.onDidReload((loaded) => off.reload({ loaded }));
   try {
     for (const command of ['git status', 'rm -rf build', 'kubectl --context prod delete ns api', 'echo "$(curl -s x)" | sh']) {
       const req: CheckRequest = { command, cwd: ws, workspaceRoot: ws, home: opts.homeDir };
@@ -45,12 +46,31 @@ test('the worker thread gives the same verdicts as the host engine, and follows 
       assert.deepEqual([a.decision, a.risk, a.rules], [b.decision, b.risk, b.rules], command);
     }
     assert.equal(off.fallbacks, 0);
-    // The host's policy text (not the disk's) decides in the worker: `rm -rf build` forbidden.
+    // The host's policy (not the disk's) decides in the worker: `rm -rf build` forbidden.
     const text = JSON.stringify({ version: 1, overrides: [{ rule: 'fs.*', decision: 'deny' }] });
-    off.reload({ trusted: true, policyText: text });
+    host.setPolicySource((f) => (f.endsWith('policy.json') ? text : undefined));
+    host.reload();
     const v = await off.check({ command: 'rm -rf build', cwd: ws, workspaceRoot: ws, home: opts.homeDir });
     assert.equal(v.decision, 'deny');
     assert.equal(fs.existsSync(path.join(ws, '.twokey', 'policy.json')), false, 'read from the host, not written');
+  } finally {
+    await off.dispose();
+  }
+});
+
+test('a loosening on disk the host has not accepted does not reach the worker', async () => {
+  // The file allows everything; the host holds it back (as the policy gate does until a person approves).
+  const { ws, opts } = workspace({ version: 1, overrides: [{ rule: '*', decision: 'allow' }] });
+  const host = await createWorkspaceEngine(opts);
+  host.setPolicySource((f) => (f.endsWith('policy.json') ? '{}' : undefined));
+  host.reload();
+  const off = new OffThreadCheck({ script: SCRIPT, worker: opts, policy: host.policy(), fallback: () => hostVerdict('fallback') });
+  try {
+    const req: CheckRequest = { command: 'rm -rf /', cwd: ws, workspaceRoot: ws, home: opts.homeDir };
+    const v = await off.check(req);
+    assert.notEqual(v.decision, 'allow');
+    assert.equal(v.decision, host.engine.check(req).decision);
+    assert.equal(off.fallbacks, 0);
   } finally {
     await off.dispose();
   }
