@@ -17,6 +17,7 @@
  */
 import * as path from 'node:path';
 import type { Agent, AgentCall, CallKind } from './types';
+import { shellQuote } from '../shell/argv';
 
 export type ParseResult = { ok: true; call: AgentCall } | { ok: false; error: string };
 
@@ -222,10 +223,6 @@ function taskCall(base: Omit<AgentCall, 'kind' | 'tool' | 'paths'>, tool: string
     if (dir) call.cwd = absolute(dir.replace(/\$\{workspaceFolder\}/g, cwd), cwd);
   }
   return { ok: true, call };
-}
-
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The command line a tasks.json task runs (shell tasks as written; process tasks quoted word by word). */

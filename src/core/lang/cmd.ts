@@ -7,12 +7,9 @@
  */
 import type { TranslatedScript } from './powershell';
 import { analysePowerShell, winPath } from './powershell';
+import { singleQuote } from '../shell/argv';
 
 const UNKNOWN = '"$CODE_VALUE"';
-
-function q(s: string): string {
-  return "'" + s.replace(/'/g, "'\\''") + "'";
-}
 
 /** Splits a cmd line into commands on unquoted `&`, `&&`, `||`, `|` (`^` escapes). */
 function splitCommands(line: string): string[] {
@@ -62,10 +59,10 @@ function words(cmd: string, env: Record<string, string | undefined>): { text: st
 
 function shellWord(w: { text: string; unknown: boolean }, path: boolean): string {
   const t = path ? winPath(w.text) : w.text;
-  if (!w.unknown) return q(t);
+  if (!w.unknown) return singleQuote(t);
   return t
     .split('\u0001')
-    .map((p, i) => (i > 0 ? UNKNOWN : '') + (p ? q(p) : ''))
+    .map((p, i) => (i > 0 ? UNKNOWN : '') + (p ? singleQuote(p) : ''))
     .join('');
 }
 
@@ -92,7 +89,7 @@ export function analyseCmd(line: string, env: Record<string, string | undefined>
         for (const o of operands) out.lines.push(`rm ${switches.has('/s') ? '-r ' : ''}${switches.has('/f') || switches.has('/q') ? '-f ' : ''}${shellWord(o, true)}`);
         break;
       case 'format':
-        out.lines.push(`mkfs ${q('/dev/' + (operands[0]?.text ?? '?').replace(/:$/, ''))}`);
+        out.lines.push(`mkfs ${singleQuote('/dev/' + (operands[0]?.text ?? '?').replace(/:$/, ''))}`);
         break;
       case 'move':
       case 'ren':
@@ -146,7 +143,7 @@ export function analyseCmd(line: string, env: Record<string, string | undefined>
       case 'where':
         break;
       default:
-        out.lines.push([q(w[0].text.replace(/\.exe$/i, '')), ...args.map((a) => shellWord(a, false))].join(' '));
+        out.lines.push([singleQuote(w[0].text.replace(/\.exe$/i, '')), ...args.map((a) => shellWord(a, false))].join(' '));
     }
   }
   return out;

@@ -4,6 +4,7 @@ import { analyseSql, type SqlAnalysis, type SqlDialect } from '../lang/sql';
 import { splitClientInput, type SqlClient } from '../lang/sqlclient';
 import { DYN, type SimpleCommand } from '../shell/model';
 import { display, hit, maskUrl, optValue, positionals, type Rule, type RuleContext } from './util';
+import { singleQuote } from '../shell/argv';
 
 /**
  * SQL is read with real parsers (../lang/sql.ts): PostgreSQL's own parser for psql and
@@ -71,7 +72,6 @@ function classifySqlByPattern(sql: string, where: string, targets: string[]): Ru
   }
   return hits;
 }
-
 
 function findingHits(a: SqlAnalysis, where: string, targets: string[], ctx?: RuleContext): RuleHit[] {
   const hits: RuleHit[] = [];
@@ -142,7 +142,7 @@ export function classifyClientInput(text: string, where: string, targets: string
       }
       case 'write':
         // Judged as the redirect it amounts to, so guard and credential files are protected.
-        if (ctx.shell) hits.push(...ctx.shell(`: > ${shq(m.file)}`, `${label} (writes the file ${m.file})`));
+        if (ctx.shell) hits.push(...ctx.shell(`: > ${singleQuote(m.file)}`, `${label} (writes the file ${m.file})`));
         else hits.push(hit('db.client.write', 'database', 'high', `${label} writes the file ${m.file}`, targets));
         break;
       case 'dynamic':
@@ -154,10 +154,6 @@ export function classifyClientInput(text: string, where: string, targets: string
     }
   }
   return hits;
-}
-
-function shq(s: string): string {
-  return "'" + s.replace(/'/g, "'\\''") + "'";
 }
 
 /** Mongo shell code: dropDatabase, drop(), deleteMany({}), remove({}). */

@@ -11,7 +11,7 @@ import { BudgetExceeded, checkBudget, resolvePath, type WalkContext } from './co
 import { plantedWhere } from './plant';
 import { describeProducer, producedText } from './stdin';
 import { resolveWord } from './words';
-import { GATE_BUILTINS, GATE_FUNCTION } from '../rules/guard';
+import { GATE_BUILTINS, GATE_FUNCTION } from './gateNames';
 
 export { BudgetExceeded, resolvePath, type WalkContext } from './context';
 export { resolveWord } from './words';

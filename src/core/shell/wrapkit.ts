@@ -4,6 +4,7 @@
  */
 import { DYN, type SimpleCommand, type Word } from './model';
 import { parseNested, type WalkContext } from './extract';
+import { shellQuote } from './argv';
 
 export function basename(name: string): string {
   let n = name.startsWith('\\') ? name.slice(1) : name;
@@ -36,11 +37,6 @@ export function shift(c: SimpleCommand, from: number, label: string, extra?: Par
     via: [...c.via, label],
     ...extra,
   };
-}
-
-export function shellQuote(s: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(s)) return s;
-  return "'" + s.replace(/'/g, "'\\''") + "'";
 }
 
 /** Re-parses words as a script (for eval, watch, ssh): known values quoted, unknown kept as written. */
