@@ -2,7 +2,7 @@
  * Files the engine reads to follow what a command really runs (scripts, package.json,
  * Makefile, justfile, composer.json, saved plans). The engine itself never touches the
  * disk: it is handed a `FileSource`. `boundedFileSource` wraps two plain I/O functions
- * with a size cap, binary detection and a cache keyed by path + modification time;
+ * with a size cap, binary detection and a cache keyed by path + size + modification time;
  * `nodeFileSource` is that, backed by node:fs, for the doors that run on a real disk.
  */
 import * as fs from 'node:fs';
@@ -14,6 +14,14 @@ export type FileRead = { text: string } | { problem: FileProblem };
 
 export interface FileSource {
   read(path: string): FileRead;
+  /**
+   * What identifies this version of the file (size and modification time; `missing`), or
+   * undefined when it cannot be told. A source with stamps lets the engine remember the
+   * analysis of a followed file until one of the files it read changes.
+   */
+  stamp?(path: string): string | undefined;
+  /** The path with every symbolic link resolved, or undefined when it does not exist or cannot be resolved. */
+  realpath?(path: string): string | undefined;
 }
 
 export interface FileIO {
@@ -21,6 +29,8 @@ export interface FileIO {
   stat(path: string): { size: number; mtimeMs: number; dir?: boolean } | undefined;
   /** The bytes, or undefined when they cannot be read. */
   read(path: string): Uint8Array | undefined;
+  /** The path with symbolic links resolved (undefined: does not exist); optional. */
+  realpath?(path: string): string | undefined;
 }
 
 /** Largest file followed (bytes). A longer script is `ask`: the engine will not guess at it. */
@@ -55,6 +65,25 @@ export function boundedFileSource(io: FileIO, maxBytes = MAX_FOLLOWED_BYTES, max
   const cache = new Map<string, { mtimeMs: number; size: number; result: FileRead }>();
   const decoder = new TextDecoder('utf-8');
   return {
+    stamp(path: string): string | undefined {
+      try {
+        const st = io.stat(path);
+        return st ? `${st.dir ? 'dir' : 'file'}:${st.size}:${st.mtimeMs}` : 'missing';
+      } catch {
+        return undefined;
+      }
+    },
+    ...(io.realpath
+      ? {
+          realpath(path: string): string | undefined {
+            try {
+              return io.realpath!(path);
+            } catch {
+              return undefined;
+            }
+          },
+        }
+      : {}),
     read(path: string): FileRead {
       let st: ReturnType<FileIO['stat']>;
       try {
@@ -95,6 +124,14 @@ export function nodeFileSource(maxBytes = MAX_FOLLOWED_BYTES): FileSource {
         try {
           const s = fs.statSync(p);
           return { size: s.size, mtimeMs: s.mtimeMs, dir: s.isDirectory() };
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+          throw e;
+        }
+      },
+      realpath(p) {
+        try {
+          return fs.realpathSync.native(p);
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
           throw e;
