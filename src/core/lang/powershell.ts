@@ -6,37 +6,14 @@
  * → `az group delete --name g`; native tools (git, aws, kubectl, psql …) pass through as they
  * are. What has no shell equivalent (Stop-Computer, Clear-Disk) is a finding of its own.
  */
-import type { Category, Risk } from '../types';
 import { withTree, type SyntaxNode } from './grammars';
-import { analyseCmd } from './cmd';
+import { translateCmd } from './cmd';
+import { winPath, type TranslatedScript } from './windows';
 import { singleQuote } from '../shell/argv';
 
-export interface ShellFinding {
-  id: string;
-  category: Category;
-  risk: Risk;
-  reason: string;
-  targets?: string[];
-}
-
-export interface TranslatedScript {
-  /** Equivalent bash lines for the shell engine. */
-  lines: string[];
-  findings: ShellFinding[];
-  unanalysable?: string;
-}
+export { winPath, type ShellFinding, type TranslatedScript } from './windows';
 
 const UNKNOWN = '"$CODE_VALUE"';
-
-/** A Windows path in the shell engine's terms: `.\dist` → `./dist`, `C:\Users\x` → `/Users/x`, `$HOME\x` → `~/x`. */
-export function winPath(p: string): string {
-  let s = p.replace(/\\/g, '/');
-  s = s.replace(/^(?:\$env:(?:USERPROFILE|HOME)|\$HOME|~|%USERPROFILE%|%HOMEDRIVE%%HOMEPATH%)(?=\/|$)/i, '~');
-  if (/^[A-Za-z]:\/?$/.test(s)) return '/';
-  if (/^[A-Za-z]:\//.test(s)) return s.slice(2);
-  if (/^\/\/[^/]+\//.test(s)) return s; // UNC: \\server\share
-  return s;
-}
 
 /** A word for the bash line: known text quoted, unknown parts an unset variable. */
 function word(parts: (string | null)[], path = false): string {
@@ -296,6 +273,14 @@ function merge(into: TranslatedScript, from: TranslatedScript): void {
   into.lines.push(...from.lines);
   into.findings.push(...from.findings);
   if (from.unanalysable) into.unanalysable ??= from.unanalysable;
+}
+
+/**
+ * A cmd.exe line (`"shell": "cmd"`, `cmd /c …`), read by cmd.ts; a `powershell -Command …`
+ * inside it is read here. Exported from this module so neither reader imports the other.
+ */
+export function analyseCmd(line: string, env: Record<string, string | undefined> = {}, depth = 0): TranslatedScript {
+  return translateCmd(line, env, depth, analysePowerShell);
 }
 
 export function analysePowerShell(code: string, depth = 0): TranslatedScript {

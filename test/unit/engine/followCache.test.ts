@@ -38,7 +38,7 @@ const req = (command: string, env?: Record<string, string>) => ({ command, cwd: 
 
 test('a repeated check of a followed script replays its analysis without reading it again', async () => {
   const d = disk({ 'deploy.sh': '#!/bin/bash\necho one\necho two\nrm -rf data\n' });
-  const e = await createEngine({ files: d.source });
+  const e = await createEngine({ files: d.source, timeBudgetMs: 5000 });
   const first = e.check(req('bash deploy.sh'));
   assert.notEqual(first.decision, 'allow');
   assert.match(first.reason, /deploy\.sh line 4/);
@@ -51,7 +51,7 @@ test('a repeated check of a followed script replays its analysis without reading
 
 test('a changed file is analysed again', async () => {
   const d = disk({ 'deploy.sh': 'echo safe\n' });
-  const e = await createEngine({ files: d.source });
+  const e = await createEngine({ files: d.source, timeBudgetMs: 5000 });
   assert.equal(e.check(req('bash deploy.sh')).decision, 'allow');
   d.set('deploy.sh', 'rm -rf data\n');
   assert.notEqual(e.check(req('bash deploy.sh')).decision, 'allow');
@@ -61,7 +61,7 @@ test('a changed file is analysed again', async () => {
 
 test('a script called by a followed script is a dependency too', async () => {
   const d = disk({ 'outer.sh': 'bash inner.sh\n', 'inner.sh': 'echo ok\n' });
-  const e = await createEngine({ files: d.source });
+  const e = await createEngine({ files: d.source, timeBudgetMs: 5000 });
   assert.equal(e.check(req('bash outer.sh')).decision, 'allow');
   d.set('inner.sh', 'rm -rf data\n');
   const v = e.check(req('bash outer.sh'));
@@ -71,7 +71,7 @@ test('a script called by a followed script is a dependency too', async () => {
 
 test('a package.json that appears nearer than the one read before is seen', async () => {
   const d = disk({ 'package.json': JSON.stringify({ scripts: { clean: 'echo nothing' } }) });
-  const e = await createEngine({ files: d.source });
+  const e = await createEngine({ files: d.source, timeBudgetMs: 5000 });
   const sub = { command: 'npm run clean', cwd: `${WS}/pkg`, workspaceRoot: WS, home: HOME };
   assert.equal(e.check(sub).decision, 'allow');
   d.set('pkg/package.json', JSON.stringify({ scripts: { clean: 'rm -rf src' } }));
@@ -80,7 +80,7 @@ test('a package.json that appears nearer than the one read before is seen', asyn
 
 test('the same file under other variables or arguments is analysed for them', async () => {
   const d = disk({ 'wipe.sh': 'rm -rf "$TARGET"/cache\nrm -rf "$1"\n' });
-  const e = await createEngine({ files: d.source });
+  const e = await createEngine({ files: d.source, timeBudgetMs: 5000 });
   assert.equal(e.check(req('bash wipe.sh build', { TARGET: '/tmp/x' })).decision, 'allow');
   assert.notEqual(e.check(req('bash wipe.sh src', { TARGET: '/tmp/x' })).decision, 'allow', 'another argument');
   assert.notEqual(e.check(req('bash wipe.sh build', { TARGET: HOME })).decision, 'allow', 'another environment');
@@ -89,7 +89,7 @@ test('the same file under other variables or arguments is analysed for them', as
 
 test('a make target and a script written on the same line are not replayed from an older check', async () => {
   const d = disk({ Makefile: 'reset:\n\techo ok\n' });
-  const e = await createEngine({ files: d.source });
+  const e = await createEngine({ files: d.source, timeBudgetMs: 5000 });
   assert.equal(e.check(req('make reset')).decision, 'allow');
   d.set('Makefile', 'reset:\n\trm -rf data\n');
   const v = e.check(req('make reset'));

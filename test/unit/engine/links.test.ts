@@ -36,7 +36,7 @@ test('the path a link leads to: through folders, a trailing slash and globs; not
 });
 
 test('deleting through a link into the workspace or home is judged as deleting there', async () => {
-  const e = await createEngine({ files: linked({ '/tmp/link': WS, '/tmp/h': HOME, '/var/tmp/etc-link': '/etc' }) });
+  const e = await createEngine({ files: linked({ '/tmp/link': WS, '/tmp/h': HOME, '/var/tmp/etc-link': '/etc' }), timeBudgetMs: 5000 });
   const req = (command: string) => e.check({ command, cwd: WS, workspaceRoot: WS, home: HOME });
   for (const line of ['rm -rf /tmp/link/*', 'rm -rf /tmp/link/', 'rm -rf /tmp/link/src', 'cd /tmp/link && rm -rf src', 'find /tmp/link/ -name "*.ts" -delete', 'rm -rf /tmp/h/*', 'rm -rf /var/tmp/etc-link/*', 'truncate -s 0 /tmp/link/src/index.ts']) {
     const v = req(line);
@@ -46,7 +46,7 @@ test('deleting through a link into the workspace or home is judged as deleting t
 });
 
 test('look-alikes: removing the link itself, links to scratch folders, reading through a link', async () => {
-  const e = await createEngine({ files: linked({ '/tmp/link': WS, '/tmp/scratch-link': '/tmp/scratch/real' }) });
+  const e = await createEngine({ files: linked({ '/tmp/link': WS, '/tmp/scratch-link': '/tmp/scratch/real' }), timeBudgetMs: 5000 });
   const req = (command: string) => e.check({ command, cwd: WS, workspaceRoot: WS, home: HOME });
   for (const line of ['rm /tmp/link', 'unlink /tmp/link', 'rm -rf /tmp/scratch-link/*', 'rm -rf /tmp/other/*', 'cat /tmp/link/README.md', 'ls -la /tmp/link/']) {
     assert.equal(req(line).decision, 'allow', line);
@@ -64,7 +64,7 @@ test('real links on disk: a link into the workspace, and one to a scratch folder
   mkdirSync(out);
   symlinkSync(ws, join(out, 'into-ws'));
   symlinkSync(join(base, 'scratch'), join(out, 'into-scratch'));
-  const e = await createEngine({ files: nodeFileSource() });
+  const e = await createEngine({ files: nodeFileSource(), timeBudgetMs: 5000 });
   const req = (command: string) => e.check({ command, cwd: ws, workspaceRoot: ws, home: HOME });
   const v = req(`rm -rf ${out}/into-ws/*`);
   assert.notEqual(v.decision, 'allow');

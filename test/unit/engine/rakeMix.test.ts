@@ -62,6 +62,7 @@ end
 function engineWith(files: Record<string, string>) {
   const abs = Object.fromEntries(Object.entries(files).map(([k, v]) => [`${WS}/${k}`, v]));
   return createEngine({
+    timeBudgetMs: 5000,
     files: boundedFileSource({
       stat: (p) => (abs[p] !== undefined ? { size: abs[p].length, mtimeMs: 1 } : undefined),
       read: (p) => (abs[p] !== undefined ? Buffer.from(abs[p]) : undefined),
@@ -127,6 +128,7 @@ test('mix look-alikes: aliases of harmless tasks, the test alias calling the tes
 
 test('a Rakefile or mix.exs that cannot be read is asked', async () => {
   const e = await createEngine({
+    timeBudgetMs: 5000,
     files: boundedFileSource({
       stat: (p) => (p === `${WS}/Rakefile` || p === `${WS}/mix.exs` ? { size: 10, mtimeMs: 1 } : undefined),
       read: () => undefined,
