@@ -25,8 +25,12 @@ export interface FileSource {
 }
 
 export interface FileIO {
-  /** Size and modification time, or undefined when the path does not exist; `dir` for folders. */
-  stat(path: string): { size: number; mtimeMs: number; dir?: boolean } | undefined;
+  /**
+   * Size and modification time, or undefined when the path does not exist; `dir` for folders.
+   * The change time and inode, when given, are part of a file's stamp too: a rewrite that
+   * restores the modification time (`touch -r`) still changes them.
+   */
+  stat(path: string): { size: number; mtimeMs: number; dir?: boolean; ctimeMs?: number; ino?: number } | undefined;
   /** The bytes, or undefined when they cannot be read. */
   read(path: string): Uint8Array | undefined;
   /** The path with symbolic links resolved (undefined: does not exist); optional. */
@@ -62,13 +66,14 @@ export function looksBinary(b: Uint8Array): boolean {
 }
 
 export function boundedFileSource(io: FileIO, maxBytes = MAX_FOLLOWED_BYTES, maxEntries = 256): FileSource {
-  const cache = new Map<string, { mtimeMs: number; size: number; result: FileRead }>();
+  const cache = new Map<string, { stamp: string; result: FileRead }>();
   const decoder = new TextDecoder('utf-8');
+  const stampOf = (st: NonNullable<ReturnType<FileIO['stat']>>) => `${st.dir ? 'dir' : 'file'}:${st.size}:${st.mtimeMs}:${st.ctimeMs ?? ''}:${st.ino ?? ''}`;
   return {
     stamp(path: string): string | undefined {
       try {
         const st = io.stat(path);
-        return st ? `${st.dir ? 'dir' : 'file'}:${st.size}:${st.mtimeMs}` : 'missing';
+        return st ? stampOf(st) : 'missing';
       } catch {
         return undefined;
       }
@@ -93,8 +98,9 @@ export function boundedFileSource(io: FileIO, maxBytes = MAX_FOLLOWED_BYTES, max
       }
       if (!st) return { problem: 'missing' };
       if (st.dir) return { problem: 'unreadable' };
+      const stamp = stampOf(st);
       const hit = cache.get(path);
-      if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.result;
+      if (hit && hit.stamp === stamp) return hit.result;
       let result: FileRead;
       if (st.size > maxBytes) result = { problem: 'too-large' };
       else {
@@ -110,7 +116,7 @@ export function boundedFileSource(io: FileIO, maxBytes = MAX_FOLLOWED_BYTES, max
         else result = { text: decoder.decode(bytes) };
       }
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-      cache.set(path, { mtimeMs: st.mtimeMs, size: st.size, result });
+      cache.set(path, { stamp, result });
       return result;
     },
   };
@@ -123,7 +129,7 @@ export function nodeFileSource(maxBytes = MAX_FOLLOWED_BYTES): FileSource {
       stat(p) {
         try {
           const s = fs.statSync(p);
-          return { size: s.size, mtimeMs: s.mtimeMs, dir: s.isDirectory() };
+          return { size: s.size, mtimeMs: s.mtimeMs, dir: s.isDirectory(), ctimeMs: s.ctimeMs, ino: s.ino };
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
           throw e;

@@ -6,7 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine } from '../../../src/core/engine';
-import { boundedFileSource, type FileSource } from '../../../src/core/shell/files';
+import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { boundedFileSource, nodeFileSource, type FileSource } from '../../../src/core/shell/files';
 import { HOME, WS } from './helpers';
 
 /** Files in memory with a clock: `set` bumps the modification time, as an editor's save would. */
@@ -97,4 +100,20 @@ test('a make target and a script written on the same line are not replayed from 
   assert.match(v.reason, /Makefile line 2/);
   assert.notEqual(e.check(req("printf 'rm -rf src' > x.sh; bash x.sh")).decision, 'allow');
   assert.equal(e.check(req("printf 'echo hi' > x.sh; bash x.sh")).decision, 'allow');
+});
+
+test('on disk, a same-size rewrite that restores the modification time is still seen', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'twokey-follow-cache-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'job.sh');
+  writeFileSync(file, 'echo fine\n');
+  const before = statSync(file);
+  const e = await createEngine({ files: nodeFileSource(), timeBudgetMs: 5000 });
+  const check = () => e.check({ command: 'bash job.sh', cwd: dir, workspaceRoot: dir, home: HOME });
+  assert.equal(check().decision, 'allow');
+  assert.equal(check().decision, 'allow');
+  writeFileSync(file, 'rm -rf /\n\n');
+  assert.equal(statSync(file).size, before.size);
+  utimesSync(file, before.atime, before.mtime);
+  assert.notEqual(check().decision, 'allow');
 });
