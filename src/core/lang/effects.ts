@@ -32,7 +32,7 @@ export function concat(a: Value, b: Value): Value {
   return UNKNOWN;
 }
 
-/** Marks where the shell engine substituted a value only known at run time into the code (see shell/unwrap.ts). */
+/** Marks where the shell engine substituted a value only known at run time into the code (see shell/wrappers/interpreters.ts). */
 export const DYNAMIC_MARK = '__dynamic__';
 
 /** Unknown parts as null (the marker included), adjacent known parts merged. */
