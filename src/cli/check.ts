@@ -9,6 +9,7 @@ import { resolve, isAbsolute } from 'node:path';
 import type { CheckRequest, Verdict } from '../core/types';
 import type { Engine } from '../core/engine';
 import { parseWithCommandTail, UsageError } from './args';
+import { argvToLine } from '../core/shell/argv';
 
 const USAGE = `usage: twokey check [--json] [--explain] [--cwd DIR] [--env-file FILE] -- <command line>
        twokey check --batch [--cwd DIR] [--env-file FILE]   (JSON lines on stdin: {"command","cwd"?,"env"?})
@@ -53,7 +54,7 @@ function parseOptions(args: string[]): Options {
 /** One argument is a whole command line; several are argv words the shell already split, so re-quote them. */
 function joinArgv(words: string[]): string {
   if (words.length === 1) return words[0];
-  return words.map((w) => (w !== '' && /^[\w@%+=:,./~^-]+$/.test(w) ? w : "'" + w.replace(/'/g, "'\\''") + "'")).join(' ');
+  return argvToLine(words);
 }
 
 function loadEnvFile(file: string): Record<string, string> {

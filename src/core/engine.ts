@@ -12,8 +12,7 @@ import { runRules, type RuleContext } from './rules/index';
 import { fileSourceFrom, type FileSource } from './shell/files';
 import { loadSqlParser } from './lang/sql';
 import { grammarLoadCount, setGrammarDir } from './lang/grammars';
-import { analysePowerShell } from './lang/powershell';
-import { analyseCmd } from './lang/cmd';
+import { analyseCmd, analysePowerShell } from './lang/powershell';
 import { assignedHits } from './rules/guard';
 import { decide, DEFAULT_STATE_CHANGES, lineEnvironment, RISK_RANK } from './verdict';
 

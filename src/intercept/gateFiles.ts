@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { prefilterTables } from '../core/rules/gateWords';
 import { ensurePrivateDir } from './protocol';
+import { singleQuote } from '../core/shell/argv';
 
 export interface GateConfig {
   /** The Node binary (the editor's own, run with ELECTRON_RUN_AS_NODE=1). */
@@ -41,11 +42,6 @@ export interface GateFiles {
 
 const ZSH_FILES = ['.zshenv', '.zprofile', '.zshrc', '.zlogin'];
 
-/** A single-quoted shell word (bash and zsh alike). */
-export function shWord(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 export function gateConfScript(cfg: GateConfig): string {
   for (const [k, v] of Object.entries({ node: cfg.node, gateJs: cfg.gateJs, socket: cfg.socket, keyFile: cfg.keyFile })) {
     if (!v || /[\n\0]/.test(v)) throw new Error(`gate configuration: ${k} is not a usable path`);
@@ -53,11 +49,11 @@ export function gateConfScript(cfg: GateConfig): string {
   return [
     '# TwoKey gate configuration for this window, written by the extension at every start (edits are',
     '# lost). Sourced once per shell by the gate files next to it; read-only from then on.',
-    `readonly __twokey_node=${shWord(cfg.node)}`,
-    `readonly __twokey_js=${shWord(cfg.gateJs)}`,
-    `readonly __twokey_sock=${shWord(cfg.socket)}`,
-    `readonly __twokey_key=${shWord(cfg.keyFile)}`,
-    `readonly __twokey_shimdir=${shWord(cfg.shimDir && !/[\n\0:]/.test(cfg.shimDir) ? cfg.shimDir : '')}`,
+    `readonly __twokey_node=${singleQuote(cfg.node)}`,
+    `readonly __twokey_js=${singleQuote(cfg.gateJs)}`,
+    `readonly __twokey_sock=${singleQuote(cfg.socket)}`,
+    `readonly __twokey_key=${singleQuote(cfg.keyFile)}`,
+    `readonly __twokey_shimdir=${singleQuote(cfg.shimDir && !/[\n\0:]/.test(cfg.shimDir) ? cfg.shimDir : '')}`,
     '',
   ].join('\n');
 }

@@ -18,6 +18,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { singleQuote } from '../core/shell/argv';
 
 /** The default list lives with the policy (one list for the policy, the manifest and the writer). */
 export { DEFAULT_SHIMS } from '../core/policy/shims';
@@ -79,10 +80,6 @@ export function isValidShimName(name: string): boolean {
   return NAME_RE.test(name) && name !== SHIM_MARKER;
 }
 
-function sq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The sh `case` patterns of the harmless fast path for one tool (words are plain: no quoting needed). */
 function fastPath(name: string): string {
   const lines: string[] = [];
@@ -124,10 +121,10 @@ if [ -z "$__tk_real" ]; then
 fi
 if [ $__tk_ask = 1 ]; then
   # Baked in: nothing in the environment (TWOKEY_NODE, TWOKEY_GATE_JS…) chooses what runs here.
-  __tk_node=${sq(opts.node)}
-  __tk_js=${sq(opts.gateJs)}
+  __tk_node=${singleQuote(opts.node)}
+  __tk_js=${singleQuote(opts.gateJs)}
   __tk_rc=0
-  BASH_ENV= ELECTRON_RUN_AS_NODE=1 "$__tk_node" "$__tk_js" ${opts.socket ? `--socket ${sq(opts.socket)} ` : ''}${opts.keyFile ? `--key ${sq(opts.keyFile)} ` : ''}--source shim --shell-pid $$ --argv --cwd "$PWD" -- "$__tk_name" "$@" || __tk_rc=$?
+  BASH_ENV= ELECTRON_RUN_AS_NODE=1 "$__tk_node" "$__tk_js" ${opts.socket ? `--socket ${singleQuote(opts.socket)} ` : ''}${opts.keyFile ? `--key ${singleQuote(opts.keyFile)} ` : ''}--source shim --shell-pid $$ --argv --cwd "$PWD" -- "$__tk_name" "$@" || __tk_rc=$?
   if [ $__tk_rc != 0 ]; then
     [ $__tk_rc = 126 ] || echo "TwoKey: refused \\\`$__tk_name\\\` because its gate helper could not run (exit $__tk_rc: $__tk_node $__tk_js). Do not retry or work around this; ask the user to reload the editor window." >&2
     exit 126

@@ -13,6 +13,7 @@ import { ancestorPids } from './coverage';
 import type { CheckRequest, Risk, Verdict } from '../core/types';
 import { writeGateFiles } from './gateFiles';
 import type { TamperWatch } from './tamper';
+import { singleQuote } from '../core/shell/argv';
 
 export interface GateWiring {
   socketPath: string;
@@ -40,7 +41,7 @@ export function installGateEnvironment(collection: vscode.GlobalEnvironmentVaria
   // from the terminal's variables (which any line can change).
   const files = writeGateFiles(w.mediaGate, w.gateDir, { node: process.execPath, gateJs: w.gateHelper, socket: w.socketPath, keyFile: w.keyFile, protectedVariables: w.protectedVariables, shimDir: w.shims?.names.length ? w.shims.dir : undefined });
   // Bash evaluates PROMPT_COMMAND at every prompt; VS Code's shell integration keeps it.
-  collection.prepend('PROMPT_COMMAND', `source ${shQuote(files.bashGate)}; `);
+  collection.prepend('PROMPT_COMMAND', `source ${singleQuote(files.bashGate)}; `);
   // Only for looking (which terminals are gated); no gate reads it.
   collection.replace('TWOKEY_SOCKET', w.socketPath);
   for (const gone of ['TWOKEY_SECRET', 'TWOKEY_GATE_JS', 'TWOKEY_NODE']) collection.delete(gone);
@@ -73,10 +74,6 @@ export function installGateEnvironment(collection: vscode.GlobalEnvironmentVaria
     }
   }
   if (!shimsOnPath) collection.delete('PATH');
-}
-
-export function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -11,8 +11,7 @@ import { analysePython } from '../../src/core/lang/python';
 import { analyseJs } from '../../src/core/lang/js';
 import { analyseRuby } from '../../src/core/lang/ruby';
 import { analysePhp } from '../../src/core/lang/php';
-import { analysePowerShell } from '../../src/core/lang/powershell';
-import { analyseCmd } from '../../src/core/lang/cmd';
+import { analyseCmd, analysePowerShell } from '../../src/core/lang/powershell';
 import { analyseGraphqlBody } from '../../src/core/lang/graphql';
 
 function stats(times: number[]): string {

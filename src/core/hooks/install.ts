@@ -16,6 +16,7 @@ import * as crypto from 'node:crypto';
 import { applyEdits, modify, parse, type ParseError } from 'jsonc-parser';
 import type { Agent } from './types';
 import { canonicalJson } from '../json';
+import { shellQuote } from '../shell/argv';
 
 export const RECORD_FILE = '.twokey/agent-hooks.json';
 /** Seconds the agent waits for the hook: the person may take the broker's whole deadline (120 s). */
@@ -51,7 +52,7 @@ export interface HookExecutable {
 
 function q(s: string, windows: boolean): string {
   if (windows) return `"${s.replace(/"/g, '""')}"`;
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+  return shellQuote(s);
 }
 
 /** The command line an agent runs: absolute Node and CLI paths, so it works outside the editor. */

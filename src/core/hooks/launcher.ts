@@ -11,12 +11,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HookExecutable } from './install';
+import { singleQuote } from '../shell/argv';
 
 const LAUNCHER_NAME = 'twokey-hook';
-
-function sq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * The warm path (bash only): the payload goes to the running editor's hook port
@@ -25,7 +22,7 @@ function sq(s: string): string {
  * below runs with the same payload on stdin.
  */
 function warmBlock(stateDir: string): string {
-  return `portfile=${sq(path.join(stateDir, 'hook-port'))}
+  return `portfile=${singleQuote(path.join(stateDir, 'hook-port'))}
 if [ "$1" = hook ] && [ -n "$2" ] && [ -z "$TWOKEY_HOOK_COLD" ] && [ -r "$portfile" ]; then
   LC_ALL=C
   read -r port ctok stok _ < "$portfile"
@@ -57,19 +54,19 @@ function launcherScript(exe: HookExecutable, stateDir: string, bash: boolean): s
   return `#!/bin/${bash ? 'bash' : 'sh'}
 # TwoKey agent-hook launcher. The TwoKey extension rewrites it at every start with the
 # paths of the current editor and extension; agents' hook entries run it with \`hook <agent>\`.
-${bash ? warmBlock(stateDir) : ''}node=${sq(exe.node)}
-cli=${sq(exe.cli)}
+${bash ? warmBlock(stateDir) : ''}node=${singleQuote(exe.node)}
+cli=${singleQuote(exe.cli)}
 if [ ! -f "$cli" ]; then
   # TwoKey was updated (or moved) since: the newest TwoKey in the same extensions folder
   # (by time: version folders do not sort as text, 0.10.0 before 0.9.0).
-  for c in ${sq(extDir)}/twokey.twokey-*/dist/cli.js; do
+  for c in ${singleQuote(extDir)}/twokey.twokey-*/dist/cli.js; do
     [ -f "$c" ] || continue
     if [ ! -f "$cli" ] || [ "$c" -nt "$cli" ]; then cli=$c; fi
   done
 fi
 if [ ! -x "$node" ]; then
   # The editor was updated since: its newest build beside the old one, else a Node on PATH.
-  for n in ${sq(nodeParent)}/*/${sq(path.basename(exe.node))}; do
+  for n in ${singleQuote(nodeParent)}/*/${singleQuote(path.basename(exe.node))}; do
     [ -x "$n" ] || continue
     if [ ! -x "$node" ] || [ "$n" -nt "$node" ]; then node=$n; fi
   done
@@ -82,7 +79,7 @@ fi
 # Agents' hooks run the lean hook bundle beside the CLI when it is there (much faster start).
 if [ "$1" = hook ] && [ -f "\${cli%cli.js}hook.js" ]; then cli=\${cli%cli.js}hook.js; fi
 # V8's compile cache in TwoKey's own state folder (Node 22.1 and later; ignored before).
-NODE_COMPILE_CACHE=${sq(path.join(stateDir, 'compile-cache'))} ELECTRON_RUN_AS_NODE=1 exec "$node" "$cli" "$@"
+NODE_COMPILE_CACHE=${singleQuote(path.join(stateDir, 'compile-cache'))} ELECTRON_RUN_AS_NODE=1 exec "$node" "$cli" "$@"
 `;
 }
 

@@ -17,6 +17,7 @@
  */
 import * as path from 'node:path';
 import type { Agent, AgentCall, CallKind } from './types';
+import { shellQuote } from '../shell/argv';
 
 export type ParseResult = { ok: true; call: AgentCall } | { ok: false; error: string };
 
@@ -261,10 +262,6 @@ function subagentCall(base: Omit<AgentCall, 'kind' | 'tool' | 'paths'>, tool: st
   const commands = promptCommands(prompt);
   if (!commands.length) return { ok: true, call: { ...base, kind: 'other', tool, input, paths: [] } };
   return { ok: true, call: { ...base, kind: 'shell', tool, input, command: commands.join('\n'), paths: [] } };
-}
-
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The command line a tasks.json task runs (shell tasks as written; process tasks quoted word by word). */

@@ -5,14 +5,10 @@
  * `rd /s /q x` → `rm -r -f x`, `del /f /s /q *.log` → `rm -r -f *.log`, `format d:` → `mkfs`.
  * Other programs (git, aws, kubectl, powershell …) pass through.
  */
-import type { TranslatedScript } from './powershell';
-import { analysePowerShell, winPath } from './powershell';
+import { winPath, type TranslatedScript } from './windows';
+import { singleQuote } from '../shell/argv';
 
 const UNKNOWN = '"$CODE_VALUE"';
-
-function q(s: string): string {
-  return "'" + s.replace(/'/g, "'\\''") + "'";
-}
 
 /** Splits a cmd line into commands on unquoted `&`, `&&`, `||`, `|` (`^` escapes). */
 function splitCommands(line: string): string[] {
@@ -62,14 +58,18 @@ function words(cmd: string, env: Record<string, string | undefined>): { text: st
 
 function shellWord(w: { text: string; unknown: boolean }, path: boolean): string {
   const t = path ? winPath(w.text) : w.text;
-  if (!w.unknown) return q(t);
+  if (!w.unknown) return singleQuote(t);
   return t
     .split('\u0001')
-    .map((p, i) => (i > 0 ? UNKNOWN : '') + (p ? q(p) : ''))
+    .map((p, i) => (i > 0 ? UNKNOWN : '') + (p ? singleQuote(p) : ''))
     .join('');
 }
 
-export function analyseCmd(line: string, env: Record<string, string | undefined> = {}, depth = 0): TranslatedScript {
+/** Reads PowerShell code run from a cmd line (`powershell -Command …`). */
+export type PowerShellReader = (code: string, depth: number) => TranslatedScript;
+
+/** A cmd.exe line in the shell engine's terms; `powershell` reads the PowerShell it runs (see powershell.ts analyseCmd). */
+export function translateCmd(line: string, env: Record<string, string | undefined>, depth: number, powershell: PowerShellReader): TranslatedScript {
   const out: TranslatedScript = { lines: [], findings: [] };
   for (const c of splitCommands(line)) {
     const w = words(c.replace(/^@/, ''), env);
@@ -92,7 +92,7 @@ export function analyseCmd(line: string, env: Record<string, string | undefined>
         for (const o of operands) out.lines.push(`rm ${switches.has('/s') ? '-r ' : ''}${switches.has('/f') || switches.has('/q') ? '-f ' : ''}${shellWord(o, true)}`);
         break;
       case 'format':
-        out.lines.push(`mkfs ${q('/dev/' + (operands[0]?.text ?? '?').replace(/:$/, ''))}`);
+        out.lines.push(`mkfs ${singleQuote('/dev/' + (operands[0]?.text ?? '?').replace(/:$/, ''))}`);
         break;
       case 'move':
       case 'ren':
@@ -104,7 +104,7 @@ export function analyseCmd(line: string, env: Record<string, string | undefined>
           const i = args.findIndex((a) => /^\/[ck]$/i.test(a.text));
           if (i >= 0 && depth < 3) {
             const rest = c.slice(c.toLowerCase().indexOf(args[i].text.toLowerCase()) + 2).trim().replace(/^"(.*)"$/, '$1');
-            const inner = analyseCmd(rest, env, depth + 1);
+            const inner = translateCmd(rest, env, depth + 1, powershell);
             out.lines.push(...inner.lines);
             out.findings.push(...inner.findings);
             if (inner.unanalysable) out.unanalysable ??= inner.unanalysable;
@@ -118,7 +118,7 @@ export function analyseCmd(line: string, env: Record<string, string | undefined>
           const rest = args.slice(i + 1);
           if (rest.some((a) => a.unknown)) out.unanalysable ??= 'the cmd line runs PowerShell built at run time';
           else {
-            const inner = analysePowerShell(rest.map((a) => a.text).join(' '), depth + 1);
+            const inner = powershell(rest.map((a) => a.text).join(' '), depth + 1);
             out.lines.push(...inner.lines);
             out.findings.push(...inner.findings);
             if (inner.unanalysable) out.unanalysable ??= inner.unanalysable;
@@ -146,7 +146,7 @@ export function analyseCmd(line: string, env: Record<string, string | undefined>
       case 'where':
         break;
       default:
-        out.lines.push([q(w[0].text.replace(/\.exe$/i, '')), ...args.map((a) => shellWord(a, false))].join(' '));
+        out.lines.push([singleQuote(w[0].text.replace(/\.exe$/i, '')), ...args.map((a) => shellWord(a, false))].join(' '));
     }
   }
   return out;

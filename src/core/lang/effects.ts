@@ -6,6 +6,7 @@
  * it amounts to, so the same rule packs judge it: `shutil.rmtree("data")` → `rm -r data`,
  * `requests.delete(url)` → `curl -X DELETE url`, `cur.execute("DROP TABLE t")` → `psql -c …`.
  */
+import { singleQuote } from '../shell/argv';
 
 /** A value as far as it is known: strings with unknown parts, lists, dicts, references to modules and objects. */
 export type Value =
@@ -31,7 +32,7 @@ export function concat(a: Value, b: Value): Value {
   return UNKNOWN;
 }
 
-/** Marks where the shell engine substituted a value only known at run time into the code (see shell/unwrap.ts). */
+/** Marks where the shell engine substituted a value only known at run time into the code (see shell/wrappers/interpreters.ts). */
 export const DYNAMIC_MARK = '__dynamic__';
 
 /** Unknown parts as null (the marker included), adjacent known parts merged. */
@@ -70,10 +71,6 @@ export function shown(v: Value | undefined): string {
 
 const UNKNOWN_WORD = '"$CODE_VALUE"';
 
-function q(s: string): string {
-  return "'" + s.replace(/'/g, "'\\''") + "'";
-}
-
 /** One shell word for a value: known parts quoted, unknown parts an unset variable (so the engine sees them as unknown). */
 export function word(v: Value | undefined): string {
   if (!v) return UNKNOWN_WORD;
@@ -82,7 +79,7 @@ export function word(v: Value | undefined): string {
   if (v.kind !== 'str') return UNKNOWN_WORD;
   const parts = norm(v.parts).filter((p) => p !== '');
   if (!parts.length) return "''";
-  return parts.map((p) => (p === null ? UNKNOWN_WORD : q(p))).join('');
+  return parts.map((p) => (p === null ? UNKNOWN_WORD : singleQuote(p))).join('');
 }
 
 /** Shell text for a command string: known parts as they are, unknown parts an unset variable. */
@@ -165,10 +162,10 @@ export class Collector implements Effects {
     let data = '';
     if (body && body.kind !== 'unknown') {
       const text = body.kind === 'str' ? shown(body) : JSON.stringify(toJson(body));
-      data = ` --data-raw ${q(text)}`;
+      data = ` --data-raw ${singleQuote(text)}`;
     }
     if (m === 'GET' && !data) return;
-    this.line(`curl -X ${m} ${url && url.kind === 'str' ? word(url) : q('https://unknown.invalid/')}${data}`);
+    this.line(`curl -X ${m} ${url && url.kind === 'str' ? word(url) : singleQuote('https://unknown.invalid/')}${data}`);
   }
 
   /** SQL sent to a database through a client library. */

@@ -6,46 +6,20 @@
  * → `az group delete --name g`; native tools (git, aws, kubectl, psql …) pass through as they
  * are. What has no shell equivalent (Stop-Computer, Clear-Disk) is a finding of its own.
  */
-import type { Category, Risk } from '../types';
 import { withTree, type SyntaxNode } from './grammars';
-import { analyseCmd } from './cmd';
+import { translateCmd } from './cmd';
+import { winPath, type TranslatedScript } from './windows';
+import { singleQuote } from '../shell/argv';
 
-export interface ShellFinding {
-  id: string;
-  category: Category;
-  risk: Risk;
-  reason: string;
-  targets?: string[];
-}
-
-export interface TranslatedScript {
-  /** Equivalent bash lines for the shell engine. */
-  lines: string[];
-  findings: ShellFinding[];
-  unanalysable?: string;
-}
+export { winPath, type ShellFinding, type TranslatedScript } from './windows';
 
 const UNKNOWN = '"$CODE_VALUE"';
-
-function q(s: string): string {
-  return "'" + s.replace(/'/g, "'\\''") + "'";
-}
-
-/** A Windows path in the shell engine's terms: `.\dist` → `./dist`, `C:\Users\x` → `/Users/x`, `$HOME\x` → `~/x`. */
-export function winPath(p: string): string {
-  let s = p.replace(/\\/g, '/');
-  s = s.replace(/^(?:\$env:(?:USERPROFILE|HOME)|\$HOME|~|%USERPROFILE%|%HOMEDRIVE%%HOMEPATH%)(?=\/|$)/i, '~');
-  if (/^[A-Za-z]:\/?$/.test(s)) return '/';
-  if (/^[A-Za-z]:\//.test(s)) return s.slice(2);
-  if (/^\/\/[^/]+\//.test(s)) return s; // UNC: \\server\share
-  return s;
-}
 
 /** A word for the bash line: known text quoted, unknown parts an unset variable. */
 function word(parts: (string | null)[], path = false): string {
   const known = parts.every((p) => p !== null);
-  if (known) return q(path ? winPath(parts.join('')) : parts.join(''));
-  return parts.map((p, i) => (p === null ? UNKNOWN : q(path && i === 0 ? winPath(p) : p))).join('');
+  if (known) return singleQuote(path ? winPath(parts.join('')) : parts.join(''));
+  return parts.map((p, i) => (p === null ? UNKNOWN : singleQuote(path && i === 0 ? winPath(p) : p))).join('');
 }
 
 interface Arg {
@@ -101,20 +75,16 @@ function valueParts(n: SyntaxNode): (string | null)[] {
 function commandArgs(cmd: SyntaxNode): Arg[] {
   const out: Arg[] = [];
   const elems = cmd.childForFieldName('command_elements');
-  let pendingParam: Arg | undefined;
   for (const e of elems?.namedChildren ?? []) {
     if (!e || e.type === 'command_argument_sep') continue;
     if (e.type === 'command_parameter') {
       const m = /^-([\w-]+):?(.*)$/.exec(e.text);
       const a: Arg = { param: (m?.[1] ?? e.text).toLowerCase(), parts: m?.[2] ? [m[2]] : [] };
       out.push(a);
-      pendingParam = m?.[2] ? undefined : a;
       continue;
     }
     const parts = valueParts(e);
     out.push({ parts });
-    void pendingParam;
-    pendingParam = undefined;
   }
   return out;
 }
@@ -197,7 +167,7 @@ function translateCommand(cmd: SyntaxNode, out: TranslatedScript, piped: boolean
   if (lower === 'format-volume' || lower === 'format-disk') {
     const { named, pos } = split(args, ['driveletter', 'filesystem', 'newfilesystemlabel', 'partition', 'path'], ['force', 'full', 'confirm']);
     const drive = (named.get('driveletter') ?? pos[0] ?? ['?']).join('');
-    out.lines.push(`mkfs ${q('/dev/' + drive.replace(/:$/, ''))}`);
+    out.lines.push(`mkfs ${singleQuote('/dev/' + drive.replace(/:$/, ''))}`);
     return;
   }
   if (/^(?:clear-disk|initialize-disk|remove-partition|clear-recyclebin)$/.test(lower)) {
@@ -258,7 +228,7 @@ function translateCommand(cmd: SyntaxNode, out: TranslatedScript, piped: boolean
       out.unanalysable ??= 'the PowerShell line starts a program whose name is only known at run time';
       return;
     }
-    out.lines.push(`${q(file.join(''))}${rest ? ' ' + (rest.some((p) => p === null) ? UNKNOWN : rest.join('')) : ''}`);
+    out.lines.push(`${singleQuote(file.join(''))}${rest ? ' ' + (rest.some((p) => p === null) ? UNKNOWN : rest.join('')) : ''}`);
     return;
   }
   if (lower === 'cmd' && args.some((a) => /^\/[ck]$/i.test(a.parts.join('')))) {
@@ -283,7 +253,7 @@ function translateCommand(cmd: SyntaxNode, out: TranslatedScript, piped: boolean
   }
   if (/^[a-z]+-[a-z]+$/i.test(name)) return; // other cmdlets (Get-*, Write-*, Set-Location …) change nothing TwoKey guards
   // A native program: git, aws, az, kubectl, psql, terraform, npm, python …
-  const words = [q(name), ...args.map((a) => (a.param !== undefined ? q('-' + a.param + (a.parts.length ? ':' + a.parts.join('') : '')) : word(a.parts)))];
+  const words = [singleQuote(name), ...args.map((a) => (a.param !== undefined ? singleQuote('-' + a.param + (a.parts.length ? ':' + a.parts.join('') : '')) : word(a.parts)))];
   out.lines.push(words.join(' '));
 }
 
@@ -293,7 +263,7 @@ function nativeArgs(cmd: SyntaxNode): string[] {
   const out: string[] = [];
   for (const e of elems?.namedChildren ?? []) {
     if (!e || e.type === 'command_argument_sep') continue;
-    if (e.type === 'command_parameter' || e.type === 'generic_token') out.push(q(e.text));
+    if (e.type === 'command_parameter' || e.type === 'generic_token') out.push(singleQuote(e.text));
     else out.push(word(valueParts(e)));
   }
   return out;
@@ -303,6 +273,14 @@ function merge(into: TranslatedScript, from: TranslatedScript): void {
   into.lines.push(...from.lines);
   into.findings.push(...from.findings);
   if (from.unanalysable) into.unanalysable ??= from.unanalysable;
+}
+
+/**
+ * A cmd.exe line (`"shell": "cmd"`, `cmd /c …`), read by cmd.ts; a `powershell -Command …`
+ * inside it is read here. Exported from this module so neither reader imports the other.
+ */
+export function analyseCmd(line: string, env: Record<string, string | undefined> = {}, depth = 0): TranslatedScript {
+  return translateCmd(line, env, depth, analysePowerShell);
 }
 
 export function analysePowerShell(code: string, depth = 0): TranslatedScript {
@@ -318,7 +296,7 @@ export function analysePowerShell(code: string, depth = 0): TranslatedScript {
       const nameNode = cmd.childForFieldName('command_name');
       const name = (nameNode?.text ?? '').replace(/^.*[\\/]/, '').replace(/\.exe$/i, '').toLowerCase();
       if (out.lines.length === before + 1 && nameNode?.type === 'command_name' && !/^[a-z]+-[a-z]+$/i.test(name) && !REMOVE_ITEM.test(name) && !/^(?:clc|sc|ac|ni|mi|move|mv|irm|iwr|curl|wget|iex|saps|start|cmd|powershell|pwsh)$/.test(name)) {
-        out.lines[before] = [q(name), ...nativeArgs(cmd)].join(' ');
+        out.lines[before] = [singleQuote(name), ...nativeArgs(cmd)].join(' ');
       }
     }
   });

@@ -8,6 +8,7 @@
  */
 import { withTree, type SyntaxNode } from './grammars';
 import { Collector, SDK_DESTRUCTIVE, UNKNOWN, cloudDelete, concat, literal, str, type Effects, type Value } from './effects';
+import { singleQuote } from '../shell/argv';
 
 /** Modules whose reach makes dynamic dispatch unanalysable. */
 const SENSITIVE = /^(?:os|shutil|subprocess|pathlib|pty|commands|posix|nt|sh|plumbum|pexpect|requests|httpx|urllib|urllib3|aiohttp|http|boto3|botocore|google|googleapiclient|azure|kubernetes|psycopg2|psycopg|sqlite3|pymysql|MySQLdb|mysql|pymongo|redis|sqlalchemy|ctypes|asyncio|send2trash|builtins|importlib|sys)(?:\.|$)/;
@@ -348,7 +349,7 @@ function judgeCall(n: SyntaxNode, s: Scope, out: Collector, depth: number): void
 
 function wordOf(v: Value | undefined): string {
   const l = literal(v);
-  return l !== undefined ? "'" + l.replace(/'/g, "'\\''") + "'" : '"$CODE_VALUE"';
+  return l !== undefined ? singleQuote(l) : '"$CODE_VALUE"';
 }
 
 /** Follows `x = …` assignments in order (last one wins) so names carry their values. */

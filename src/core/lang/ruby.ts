@@ -105,7 +105,7 @@ function judge(n: SyntaxNode, s: Scope, out: Collector, depth: number): void {
   if ((method === 'send' || method === 'public_send' || method === '__send__') && recv?.kind === 'ref') {
     // FileUtils.send(:rm_rf, "x") is FileUtils.rm_rf("x")
     const name = literal(args[0])!;
-    return judgeResolved(`${rp}.${name}`, name, rp, args.slice(1), out, depth);
+    return judgeResolved(`${rp}.${name}`, name, rp, args.slice(1), out);
   }
   if (method === 'const_get' && literal(args[0]) === undefined) return out.ask('the inline code looks up a class whose name is built at run time');
   if (/^(?:eval|instance_eval|class_eval|module_eval|binding\.eval)$/.test(method)) {
@@ -118,11 +118,10 @@ function judge(n: SyntaxNode, s: Scope, out: Collector, depth: number): void {
     }
     return;
   }
-  judgeResolved(p, method, rp, args, out, depth);
+  judgeResolved(p, method, rp, args, out);
 }
 
-function judgeResolved(p: string, method: string, rp: string, args: Value[], out: Collector, _depth: number): void {
-  void _depth;
+function judgeResolved(p: string, method: string, rp: string, args: Value[], out: Collector): void {
   if (/^FileUtils\.(?:rm_rf|rm_r|remove_dir|remove_entry|remove_entry_secure|rmtree|remove_tree)$/.test(p) || (/^Pathname\.new\(/.test(rp) && method === 'rmtree')) {
     const target = /^Pathname/.test(rp) ? (args[0] ?? str(/\(([^)]*)\)/.exec(rp)?.[1] ?? '')) : args[0];
     const list = target?.kind === 'list' ? target.items : [target];

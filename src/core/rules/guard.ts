@@ -15,6 +15,7 @@
 import type { RuleHit } from '../types';
 import { DEFAULT_POLICY } from '../policy/defaults';
 import { DYN, type SimpleCommand, type Word } from '../shell/model';
+import { GATE_BUILTINS, GATE_FUNCTION } from '../shell/gateNames';
 import { hit, type RuleContext } from './util';
 
 /**
@@ -46,16 +47,6 @@ export const GATE_VARIABLES: readonly string[] = [
 /** Prompt strings: protected when the new value runs code (a substitution). */
 const PROMPT_VARS = /^(?:PS1|PS2|PS3|PROMPT|PROMPT2|PROMPT3|RPROMPT|RPS1|RPROMPT2|RPS2)$/;
 const PROMPT_VALUE_CODE = /\$\(|`|\$\{/;
-
-/** Functions the gates define or call: redefining, removing or disabling one switches a gate off. */
-export const GATE_FUNCTION = /^(?:__twokey\w*|__vsc_\w*|__tk_\w*|TRAP[A-Z]+|preexec|precmd|zshaddhistory|add-zsh-hook|__bp_\w*)$/;
-
-/** Shell builtins the gates run: a function of the same name would stand in for them. */
-export const GATE_BUILTINS = new Set([
-  'builtin', 'command', 'kill', 'trap', 'return', 'exit', 'source', '.', 'history', 'fc', 'declare', 'typeset', 'local',
-  'readonly', 'shopt', 'set', 'setopt', 'unsetopt', 'emulate', 'unset', 'unfunction', 'eval', 'exec', 'printf', 'print',
-  'read', 'enable', 'disable', 'type', 'hash', 'zle', 'autoload', 'functions', 'export', 'true', 'false', ':',
-]);
 
 type Matcher = (name: string) => boolean;
 const matcherCache = new WeakMap<readonly string[], Matcher>();

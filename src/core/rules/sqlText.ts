@@ -5,6 +5,7 @@
  * do: shell commands go back through the shell engine, included files are read, written
  * files are redirects.
  */
+import { singleQuote } from '../shell/argv';
 import type { Risk, RuleHit } from '../types';
 import { analyseSql, type SqlAnalysis, type SqlDialect } from '../lang/sql';
 import { splitClientInput, type SqlClient } from '../lang/sqlclient';
@@ -141,7 +142,7 @@ export function classifyClientInput(text: string, where: string, targets: string
       }
       case 'write':
         // Judged as the redirect it amounts to, so guard and credential files are protected.
-        if (ctx.shell) hits.push(...ctx.shell(`: > ${shq(m.file)}`, `${label} (writes the file ${m.file})`));
+        if (ctx.shell) hits.push(...ctx.shell(`: > ${singleQuote(m.file)}`, `${label} (writes the file ${m.file})`));
         else hits.push(hit('db.client.write', 'database', 'high', `${label} writes the file ${m.file}`, targets));
         break;
       case 'dynamic':
@@ -153,10 +154,6 @@ export function classifyClientInput(text: string, where: string, targets: string
     }
   }
   return hits;
-}
-
-function shq(s: string): string {
-  return "'" + s.replace(/'/g, "'\\''") + "'";
 }
 
 /** Mongo shell code: dropDatabase, drop(), deleteMany({}), remove({}). */

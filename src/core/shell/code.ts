@@ -10,6 +10,7 @@ import { analysePython } from '../lang/python';
 import { analyseJs } from '../lang/js';
 import { analyseRuby } from '../lang/ruby';
 import { analysePhp } from '../lang/php';
+import { singleQuote } from './argv';
 
 export type CodeLang = 'python' | 'js' | 'perl' | 'ruby' | 'php';
 
@@ -22,10 +23,6 @@ export interface CodeScript {
 const LIT = String.raw`(?:\b[rRbBuUfF]{1,2})?(['"\x60])((?:\\.|(?!\1)[^\\])*)\1`;
 const LIT_RE = new RegExp(LIT, 'g');
 const UNKNOWN = '"$CODE_VALUE"';
-
-function q(s: string): string {
-  return "'" + s.replace(/'/g, "'\\''") + "'";
-}
 
 function unescapeLit(s: string): string {
   return s.replace(/\\(["'`\\])/g, '$1').replace(/\\n/g, '\n');
@@ -129,16 +126,16 @@ export function codeToShellByPattern(lang: CodeLang, code: string): CodeScript {
       const arg = firstArg(code, start);
       const all = callArgs(code, start);
       const recursive = lang !== 'js' || /recursive\s*:\s*true|rimraf|remove|emptyDir|del/i.test(m[0] + all);
-      lines.push(`rm ${recursive ? '-r ' : ''}${arg.literal !== undefined ? q(arg.literal) : UNKNOWN}`);
+      lines.push(`rm ${recursive ? '-r ' : ''}${arg.literal !== undefined ? singleQuote(arg.literal) : UNKNOWN}`);
     });
     scan(DELETE_FILE[lang], (m) => {
       if (m[1] !== undefined) {
         const lit = new RegExp(LIT).exec(m[1]);
-        lines.push(`rm ${lit ? q(unescapeLit(lit[2])) : UNKNOWN}`);
+        lines.push(`rm ${lit ? singleQuote(unescapeLit(lit[2])) : UNKNOWN}`);
         return;
       }
       const arg = firstArg(code, m.index + m[0].length);
-      lines.push(`rm ${arg.literal !== undefined ? q(arg.literal) : UNKNOWN}`);
+      lines.push(`rm ${arg.literal !== undefined ? singleQuote(arg.literal) : UNKNOWN}`);
     });
   }
 
@@ -147,7 +144,7 @@ export function codeToShellByPattern(lang: CodeLang, code: string): CodeScript {
     const all = callArgs(code, start);
     const list = listLiterals(all);
     if (list) {
-      lines.push(list.map(q).join(' '));
+      lines.push(list.map((w) => singleQuote(w)).join(' '));
       return;
     }
     const arg = firstArg(code, start);
@@ -155,7 +152,7 @@ export function codeToShellByPattern(lang: CodeLang, code: string): CodeScript {
       // execFile('rm', ['-rf', 'x']) / spawn('rm', ['-rf','x']) / Deno.Command('rm', {args: [...]})
       const after = all.slice(all.indexOf(arg.text) + arg.text.length);
       const more = /\[/.test(after) ? listLiterals(after.slice(after.indexOf('['))) : undefined;
-      lines.push(more ? [arg.literal, ...more].map(q).join(' ') : arg.literal);
+      lines.push(more ? [arg.literal, ...more].map((w) => singleQuote(w)).join(' ') : arg.literal);
     } else if (!/^\s*\)/.test(all)) {
       unanalysable ??= 'the inline code runs a command built at run time';
     }
@@ -172,10 +169,10 @@ export function codeToShellByPattern(lang: CodeLang, code: string): CodeScript {
     const url = urls[0] ?? 'https://unknown.invalid/';
     scan(/\b(?:requests|httpx|axios|session|s|client|http|ky|got|superagent|request|urllib3|\$http)\s*\.\s*delete\s*\(/gi, (m) => {
       const arg = firstArg(code, m.index + m[0].length);
-      lines.push(`curl -X DELETE ${q(arg.literal && /^https?:/.test(arg.literal) ? arg.literal : url)}`);
+      lines.push(`curl -X DELETE ${singleQuote(arg.literal && /^https?:/.test(arg.literal) ? arg.literal : url)}`);
     });
     if (/method\s*[:=]\s*['"]DELETE['"]|request\s*\(\s*['"]DELETE['"]|Net::HTTP::Delete|CURLOPT_CUSTOMREQUEST\s*,\s*['"]DELETE/i.test(code)) {
-      lines.push(`curl -X DELETE ${q(url)}`);
+      lines.push(`curl -X DELETE ${singleQuote(url)}`);
     }
   }
 
@@ -186,17 +183,17 @@ export function codeToShellByPattern(lang: CodeLang, code: string): CodeScript {
   while ((m = LIT_RE.exec(code)) && n++ < 200) {
     const s = unescapeLit(m[2]);
     if (/\b(?:drop|truncate|delete|update|alter)\b/i.test(s) && /^\s*(?:drop|truncate|delete\s+from|update\s+\S+\s+set|alter\s+table)\b/i.test(s)) {
-      lines.push(`psql -c ${q(s)}`);
+      lines.push(`psql -c ${singleQuote(s)}`);
     } else if (/\bmutation\b/.test(s)) {
       const urls = [...code.matchAll(/(['"`])(https?:\/\/[^'"`\s]+)\1/g)].map((u) => u[2]);
-      lines.push(`curl -X POST ${q(urls[0] ?? 'https://unknown.invalid/graphql')} --data-raw ${q(JSON.stringify({ query: s }))}`);
+      lines.push(`curl -X POST ${singleQuote(urls[0] ?? 'https://unknown.invalid/graphql')} --data-raw ${singleQuote(JSON.stringify({ query: s }))}`);
     } else if (/^\s*(?:flushall|flushdb)\s*$/i.test(s)) {
       lines.push(`redis-cli ${s.trim()}`);
     }
   }
   if (/\b(?:drop_database|dropDatabase)\s*\(|\.drop\s*\(\s*\)|\b(?:delete_many|deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/.test(code)) {
     const mm = /\b(?:drop_database|dropDatabase)\s*\(|\.drop\s*\(\s*\)|\b(?:delete_many|deleteMany|remove)\s*\(\s*\{\s*\}\s*\)/.exec(code)!;
-    lines.push(`mongosh --eval ${q(mm[0].replace('drop_database', 'dropDatabase').replace('delete_many', 'deleteMany').startsWith('.') ? 'db.c' + mm[0] : 'db.' + mm[0].replace('drop_database', 'dropDatabase').replace('delete_many', 'deleteMany'))}`);
+    lines.push(`mongosh --eval ${singleQuote(mm[0].replace('drop_database', 'dropDatabase').replace('delete_many', 'deleteMany').startsWith('.') ? 'db.c' + mm[0] : 'db.' + mm[0].replace('drop_database', 'dropDatabase').replace('delete_many', 'deleteMany'))}`);
   }
   if (/\.(?:flushall|flushdb|flushAll|flushDb)\s*\(/.test(code)) lines.push('redis-cli FLUSHALL');
 

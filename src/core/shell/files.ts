@@ -2,7 +2,7 @@
  * Files the engine reads to follow what a command really runs (scripts, package.json,
  * Makefile, justfile, composer.json, saved plans). The engine itself never touches the
  * disk: it is handed a `FileSource`. `boundedFileSource` wraps two plain I/O functions
- * with a size cap, binary detection and a cache keyed by path + modification time;
+ * with a size cap, binary detection and a cache keyed by path + size + modification time;
  * `nodeFileSource` is that, backed by node:fs, for the doors that run on a real disk.
  */
 import * as fs from 'node:fs';
@@ -14,13 +14,27 @@ export type FileRead = { text: string } | { problem: FileProblem };
 
 export interface FileSource {
   read(path: string): FileRead;
+  /**
+   * What identifies this version of the file (size and modification time; `missing`), or
+   * undefined when it cannot be told. A source with stamps lets the engine remember the
+   * analysis of a followed file until one of the files it read changes.
+   */
+  stamp?(path: string): string | undefined;
+  /** The path with every symbolic link resolved, or undefined when it does not exist or cannot be resolved. */
+  realpath?(path: string): string | undefined;
 }
 
 export interface FileIO {
-  /** Size and modification time, or undefined when the path does not exist; `dir` for folders. */
-  stat(path: string): { size: number; mtimeMs: number; dir?: boolean } | undefined;
+  /**
+   * Size and modification time, or undefined when the path does not exist; `dir` for folders.
+   * The change time and inode, when given, are part of a file's stamp too: a rewrite that
+   * restores the modification time (`touch -r`) still changes them.
+   */
+  stat(path: string): { size: number; mtimeMs: number; dir?: boolean; ctimeMs?: number; ino?: number } | undefined;
   /** The bytes, or undefined when they cannot be read. */
   read(path: string): Uint8Array | undefined;
+  /** The path with symbolic links resolved (undefined: does not exist); optional. */
+  realpath?(path: string): string | undefined;
 }
 
 /** Largest file followed (bytes). A longer script is `ask`: the engine will not guess at it. */
@@ -52,9 +66,29 @@ export function looksBinary(b: Uint8Array): boolean {
 }
 
 export function boundedFileSource(io: FileIO, maxBytes = MAX_FOLLOWED_BYTES, maxEntries = 256): FileSource {
-  const cache = new Map<string, { mtimeMs: number; size: number; result: FileRead }>();
+  const cache = new Map<string, { stamp: string; result: FileRead }>();
   const decoder = new TextDecoder('utf-8');
+  const stampOf = (st: NonNullable<ReturnType<FileIO['stat']>>) => `${st.dir ? 'dir' : 'file'}:${st.size}:${st.mtimeMs}:${st.ctimeMs ?? ''}:${st.ino ?? ''}`;
   return {
+    stamp(path: string): string | undefined {
+      try {
+        const st = io.stat(path);
+        return st ? stampOf(st) : 'missing';
+      } catch {
+        return undefined;
+      }
+    },
+    ...(io.realpath
+      ? {
+          realpath(path: string): string | undefined {
+            try {
+              return io.realpath!(path);
+            } catch {
+              return undefined;
+            }
+          },
+        }
+      : {}),
     read(path: string): FileRead {
       let st: ReturnType<FileIO['stat']>;
       try {
@@ -64,8 +98,9 @@ export function boundedFileSource(io: FileIO, maxBytes = MAX_FOLLOWED_BYTES, max
       }
       if (!st) return { problem: 'missing' };
       if (st.dir) return { problem: 'unreadable' };
+      const stamp = stampOf(st);
       const hit = cache.get(path);
-      if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.result;
+      if (hit && hit.stamp === stamp) return hit.result;
       let result: FileRead;
       if (st.size > maxBytes) result = { problem: 'too-large' };
       else {
@@ -81,7 +116,7 @@ export function boundedFileSource(io: FileIO, maxBytes = MAX_FOLLOWED_BYTES, max
         else result = { text: decoder.decode(bytes) };
       }
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-      cache.set(path, { mtimeMs: st.mtimeMs, size: st.size, result });
+      cache.set(path, { stamp, result });
       return result;
     },
   };
@@ -94,7 +129,15 @@ export function nodeFileSource(maxBytes = MAX_FOLLOWED_BYTES): FileSource {
       stat(p) {
         try {
           const s = fs.statSync(p);
-          return { size: s.size, mtimeMs: s.mtimeMs, dir: s.isDirectory() };
+          return { size: s.size, mtimeMs: s.mtimeMs, dir: s.isDirectory(), ctimeMs: s.ctimeMs, ino: s.ino };
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+          throw e;
+        }
+      },
+      realpath(p) {
+        try {
+          return fs.realpathSync.native(p);
         } catch (e) {
           if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
           throw e;

@@ -3,7 +3,18 @@
  * to the wrapped command, re-quoting words into a script, and running a script given on stdin.
  */
 import { DYN, type SimpleCommand, type Word } from './model';
-import { parseNested, type WalkContext } from './extract';
+import { emit, parseNested, type WalkContext } from './extract';
+import { shellQuote } from './argv';
+
+/**
+ * One wrapper's unwrapper: hands back the command it wraps (the loop in unwrap.ts goes on
+ * with it), says `'done'` (it emitted what runs itself), or `undefined` (not a form it
+ * wraps: judged as it is).
+ */
+export type Unwrapper = (c: SimpleCommand, ctx: WalkContext) => SimpleCommand | 'done' | undefined;
+
+/** A set of option names. */
+export const set = (...xs: string[]): Set<string> => new Set(xs);
 
 export function basename(name: string): string {
   let n = name.startsWith('\\') ? name.slice(1) : name;
@@ -38,11 +49,6 @@ export function shift(c: SimpleCommand, from: number, label: string, extra?: Par
   };
 }
 
-export function shellQuote(s: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(s)) return s;
-  return "'" + s.replace(/'/g, "'\\''") + "'";
-}
-
 /** Re-parses words as a script (for eval, watch, ssh): known values quoted, unknown kept as written. */
 export function wordsToScript(ws: Word[], quote: boolean): string {
   return ws.map((w) => (w.value.includes(DYN) ? w.raw : quote ? shellQuote(w.value) : w.value)).join(' ');
@@ -68,7 +74,6 @@ export function stdinScript(c: SimpleCommand, ctx: WalkContext, label: string, w
       return;
   }
 }
-
 
 /** Options that take a value, per wrapper (short and long forms). */
 export const VALUE_OPTS: Record<string, Set<string>> = {
@@ -97,3 +102,39 @@ export const VALUE_OPTS: Record<string, Set<string>> = {
   dotenv: new Set(['-e', '-v', '-p', '-c']),
 };
 
+/** Parses a `-c` style script argument nested under `label`; an unknown script is unanalysable. */
+export function nestedScript(c: SimpleCommand, ctx: WalkContext, script: Word | undefined, label: string, extra?: Partial<SimpleCommand>): 'done' {
+  emit(c, ctx);
+  if (!script) return 'done';
+  if (script.value.includes(DYN) && script.value.split(DYN).join('').trim() === '') {
+    ctx.out.unanalysable.push({ reason: `${label} runs ${script.raw}, which is only known when it runs`, text: c.raw.slice(0, 200) });
+    return 'done';
+  }
+  const saved = ctx.elevated;
+  if (extra?.elevated) ctx.elevated = true;
+  try {
+    parseNested(script.value.split(DYN).join('"$UNKNOWN"'), ctx, label);
+  } finally {
+    ctx.elevated = saved;
+  }
+  return 'done';
+}
+
+/** Runs `f` with $1…$9 and $# bound to a script's arguments (restored after). */
+export function withPositional(ctx: WalkContext, args: Word[], f: () => void): void {
+  const keys = ['#', '@', '*', ...Array.from({ length: 9 }, (_x, i) => String(i + 1))];
+  const saved = keys.map((k) => ctx.vars.get(k));
+  keys.forEach((k) => ctx.vars.delete(k));
+  const known = !args.some((a) => a.value.includes(DYN));
+  ctx.vars.set('#', String(args.length));
+  args.slice(0, 9).forEach((a, i) => ctx.vars.set(String(i + 1), a.value));
+  if (known) {
+    ctx.vars.set('*', args.map((a) => a.value).join(' '));
+    ctx.vars.set('@', args.map((a) => a.value).join(' '));
+  }
+  try {
+    f();
+  } finally {
+    keys.forEach((k, i) => (saved[i] === undefined ? ctx.vars.delete(k) : ctx.vars.set(k, saved[i]!)));
+  }
+}

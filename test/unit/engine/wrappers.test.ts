@@ -1,5 +1,5 @@
 /**
- * The wrapper registry (shell/wrappers.ts): each family looks through to the command that
+ * The wrapper registry (shell/wrappers/, one file per family): each family looks through to the command that
  * really runs, and a look-alike that wraps nothing destructive stays allowed.
  */
 import { test } from 'node:test';

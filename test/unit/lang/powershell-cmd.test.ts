@@ -1,8 +1,7 @@
 /** PowerShell (tree-sitter-powershell) and cmd lines judged as what they amount to. */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { analysePowerShell, winPath } from '../../../src/core/lang/powershell';
-import { analyseCmd } from '../../../src/core/lang/cmd';
+import { analyseCmd, analysePowerShell, winPath } from '../../../src/core/lang/powershell';
 import { shellFor } from '../../../src/core/lang/shells';
 import { check, engineFor } from './helpers';
 
