@@ -9,7 +9,7 @@ import { resolve, isAbsolute } from 'node:path';
 import type { CheckRequest, Verdict } from '../core/types';
 import type { Engine } from '../core/engine';
 import { parseWithCommandTail, UsageError } from './args';
-import { argvToLine } from '../core/shell/argv';
+import { argvToLine } from '../core/argv';
 
 const USAGE = `usage: twokey check [--json] [--explain] [--cwd DIR] [--env-file FILE] -- <command line>
        twokey check --batch [--cwd DIR] [--env-file FILE]   (JSON lines on stdin: {"command","cwd"?,"env"?})

@@ -5,7 +5,7 @@
  * `vscode`, and no filesystem access after start-up except the optional `readFile` (for `curl -d @file`).
  */
 import type { CheckRequest, EnvironmentResolution, EnvironmentResolver, PolicyOverrides, RuleHit, StateChangePolicy, Verdict } from './types';
-import { loadBashParser, type BashParser } from './shell/treesitter';
+import { loadBashParser, type BashParser } from './lang/treesitter';
 import { BudgetExceeded, newContext, parseScript } from './shell/analyse';
 import { DYN, type ParsedLine, type SimpleCommand } from './shell/model';
 import { runRules, type RuleContext } from './rules/index';

@@ -6,7 +6,7 @@
  * formatting of the file are kept (jsonc-parser edits). Pure: text in, text out.
  */
 import { applyEdits, modify, parse, type FormattingOptions, type ParseError } from 'jsonc-parser';
-import { argvToLine } from './shell/argv';
+import { argvToLine } from './argv';
 
 export interface ShellTaskConversion {
   text: string;

@@ -2,7 +2,7 @@
  * The engine as every door uses it: the workspace policy (layered over the strict defaults
  * and the user's settings), the environment resolver and the rule engine, built once and
  * reloadable when the policy changes. No `vscode`; it reads the workspace through
- * environment/fs.ts (the policy, the environment's signals) and shell/files.ts (scripts).
+ * core/fs.ts (the policy, the environment's signals) and shell/files.ts (scripts).
  */
 import { createEngine, type Engine } from './engine';
 import { createEnvironmentResolver, nodeFileSystem, type FileSystemPort, type TwoKeyEnvironmentResolver } from './environment';

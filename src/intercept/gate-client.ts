@@ -18,7 +18,7 @@ import { askBroker, PROTOCOL_VERSION, type GateResponse } from './protocol';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Source, Verdict } from '../core/types';
-import { argvToLine } from '../core/shell/argv';
+import { argvToLine } from '../core/argv';
 import { pickSignalVariables } from '../core/environment/snapshot';
 import { defaultPolicy } from '../core/policy/defaults';
 import { isSecretName, maskSecrets } from '../core/redact';

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { prefilterTables } from '../core/rules/gateWords';
 import { ensurePrivateDir } from './protocol';
-import { singleQuote } from '../core/shell/argv';
+import { singleQuote } from '../core/argv';
 
 export interface GateConfig {
   /** The Node binary (the editor's own, run with ELECTRON_RUN_AS_NODE=1). */

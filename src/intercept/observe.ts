@@ -14,7 +14,7 @@ import * as vscode from 'vscode';
 import type { CheckRequest, Source, Verdict } from '../core/types';
 import type { AuditEntry } from '../core/audit';
 import { whatItDoes } from '../core/decisions';
-import { argvToLine } from '../core/shell/argv';
+import { argvToLine } from '../core/argv';
 
 export interface ObservationDeps {
   engine: { check(req: CheckRequest): Verdict };

@@ -18,7 +18,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { singleQuote } from '../core/shell/argv';
+import { singleQuote } from '../core/argv';
 
 /** The default list lives with the policy (one list for the policy, the manifest and the writer). */
 export { DEFAULT_SHIMS } from '../core/policy/shims';

@@ -13,7 +13,7 @@ import { ancestorPids } from './coverage';
 import type { CheckRequest, Risk, Verdict } from '../core/types';
 import { writeGateFiles } from './gateFiles';
 import type { TamperWatch } from './tamper';
-import { singleQuote } from '../core/shell/argv';
+import { singleQuote } from '../core/argv';
 
 export interface GateWiring {
   socketPath: string;

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApprovalGrants, GRANT_WINDOW_MS, commandWords } from '../../src/core/grants';
 import { createEngine } from '../../src/core/engine';
-import { argvToLine } from '../../src/core/shell/argv';
+import { argvToLine } from '../../src/core/argv';
 import { DecisionService } from '../../src/core/decisions';
 import { AuditLog, MemoryHeadStore } from '../../src/core/audit';
 import { ancestorPids } from '../../src/intercept/coverage';

@@ -4,6 +4,9 @@
  * time so that 100,000 records never cross the webview boundary at once.
  */
 import type { AuditRecord } from './record';
+import type { ViewRow } from './viewRow';
+
+export type { ViewRow } from './viewRow';
 
 export interface ViewFilters {
   decision?: string;
@@ -14,18 +17,6 @@ export interface ViewFilters {
   text?: string;
 }
 
-/** One table row: only what the table shows, the command cut for display. */
-export interface ViewRow {
-  seq: number;
-  id: string;
-  ts: string;
-  source: string;
-  command: string;
-  environment: string;
-  risk: string;
-  decision: string;
-  decidedBy: string;
-}
 
 export interface ViewPage {
   /** Rows that match the filters. */

@@ -16,7 +16,7 @@ import * as crypto from 'node:crypto';
 import { applyEdits, modify, parse, type ParseError } from 'jsonc-parser';
 import type { Agent } from './types';
 import { canonicalJson } from '../json';
-import { shellQuote } from '../shell/argv';
+import { shellQuote } from '../argv';
 
 export const RECORD_FILE = '.twokey/agent-hooks.json';
 /** Seconds the agent waits for the hook: the person may take the broker's whole deadline (120 s). */

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HookExecutable } from './install';
-import { singleQuote } from '../shell/argv';
+import { singleQuote } from '../argv';
 
 const LAUNCHER_NAME = 'twokey-hook';
 

@@ -4,7 +4,7 @@
  * stand-in; a line that needs the real parser throws `ParserNeeded`, and only then does the
  * hook load tree-sitter's WebAssembly and check again. Pure: no I/O.
  */
-import type { BashParser } from '../shell/treesitter';
+import type { BashParser } from '../lang/treesitter';
 
 export class ParserNeeded extends Error {
   constructor() {

@@ -17,7 +17,7 @@
  */
 import * as path from 'node:path';
 import type { Agent, AgentCall, CallKind } from './types';
-import { shellQuote } from '../shell/argv';
+import { shellQuote } from '../argv';
 
 export type ParseResult = { ok: true; call: AgentCall } | { ok: false; error: string };
 

@@ -6,7 +6,7 @@
  * Other programs (git, aws, kubectl, powershell …) pass through.
  */
 import { winPath, type TranslatedScript } from './windows';
-import { singleQuote } from '../shell/argv';
+import { singleQuote } from '../argv';
 
 const UNKNOWN = '"$CODE_VALUE"';
 

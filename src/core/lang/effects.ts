@@ -6,7 +6,7 @@
  * it amounts to, so the same rule packs judge it: `shutil.rmtree("data")` → `rm -r data`,
  * `requests.delete(url)` → `curl -X DELETE url`, `cur.execute("DROP TABLE t")` → `psql -c …`.
  */
-import { singleQuote } from '../shell/argv';
+import { singleQuote } from '../argv';
 
 /** A value as far as it is known: strings with unknown parts, lists, dicts, references to modules and objects. */
 export type Value =

@@ -4,7 +4,7 @@
  * stays synchronous and a line without embedded code pays nothing.
  *
  * web-tree-sitter only offers an asynchronous `Language.load`. The runtime it initialises
- * (the module object given to `Parser.init`, kept by shell/treesitter.ts) exposes the
+ * (the module object given to `Parser.init`, kept by lang/treesitter.ts) exposes the
  * dynamic linker with a synchronous mode; the grammar is linked with it and wrapped in a
  * `Language` the way `Language.load` does. A load-time self-test parses a known snippet:
  * if that ever fails (a changed runtime), the grammar counts as unavailable and the
@@ -13,7 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Language, Node, Parser } from 'web-tree-sitter';
-import { treeSitterRuntime } from '../shell/treesitter';
+import { treeSitterRuntime } from './treesitter';
 
 export type GrammarName = 'python' | 'javascript' | 'ruby' | 'php' | 'powershell';
 export type SyntaxNode = Node;

@@ -9,7 +9,7 @@
 import { withTree, type SyntaxNode } from './grammars';
 import { translateCmd } from './cmd';
 import { winPath, type TranslatedScript } from './windows';
-import { singleQuote } from '../shell/argv';
+import { singleQuote } from '../argv';
 
 export { winPath, type ShellFinding, type TranslatedScript } from './windows';
 

@@ -8,7 +8,7 @@
  */
 import { withTree, type SyntaxNode } from './grammars';
 import { Collector, SDK_DESTRUCTIVE, UNKNOWN, cloudDelete, concat, literal, str, type Effects, type Value } from './effects';
-import { singleQuote } from '../shell/argv';
+import { singleQuote } from '../argv';
 
 /** Modules whose reach makes dynamic dispatch unanalysable. */
 const SENSITIVE = /^(?:os|shutil|subprocess|pathlib|pty|commands|posix|nt|sh|plumbum|pexpect|requests|httpx|urllib|urllib3|aiohttp|http|boto3|botocore|google|googleapiclient|azure|kubernetes|psycopg2|psycopg|sqlite3|pymysql|MySQLdb|mysql|pymongo|redis|sqlalchemy|ctypes|asyncio|send2trash|builtins|importlib|sys)(?:\.|$)/;

@@ -9,7 +9,7 @@
  * clause can be false (constant folding: `1=1`, `2>1`, `true OR …`, `id = id`).
  *
  * libpg-query only loads asynchronously: `loadSqlParser()` is awaited once at engine
- * creation (shell/treesitter.ts loads the shell grammar at the same moment); every parse
+ * creation (lang/treesitter.ts loads the shell grammar at the same moment); every parse
  * after it is synchronous.
  */
 import { obj, type N, type SqlAnalysis, type SqlDialect, type Walk } from './sqlTypes';

@@ -1,6 +1,6 @@
 /** The simple commands a line runs, from the engine's own parser (read-only use of src/core/shell). */
 import * as path from 'node:path';
-import { loadBashParser } from '../shell/treesitter';
+import { loadBashParser } from '../lang/treesitter';
 import { newContext, parseScript } from '../shell/analyse';
 import { DYN, type SimpleCommand } from '../shell/model';
 import type { PreviewRequest } from './types';

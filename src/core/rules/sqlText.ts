@@ -5,7 +5,7 @@
  * do: shell commands go back through the shell engine, included files are read, written
  * files are redirects.
  */
-import { singleQuote } from '../shell/argv';
+import { singleQuote } from '../argv';
 import type { Risk, RuleHit } from '../types';
 import { analyseSql, type SqlAnalysis, type SqlDialect } from '../lang/sql';
 import { splitClientInput, type SqlClient } from '../lang/sqlclient';

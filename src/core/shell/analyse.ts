@@ -3,7 +3,7 @@
  * resolution (words.ts) and the unwrappers (unwrap.ts, wrappers/), so none of those
  * modules imports another in a circle. The engine and the preview start here.
  */
-import type { BashParser } from './treesitter';
+import type { BashParser } from '../lang/treesitter';
 import type { FileSource } from './files';
 import { createContext, type WalkContext } from './context';
 import { parseNested, parseScript as walkLine, walk } from './extract';

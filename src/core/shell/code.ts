@@ -10,7 +10,7 @@ import { analysePython } from '../lang/python';
 import { analyseJs } from '../lang/js';
 import { analyseRuby } from '../lang/ruby';
 import { analysePhp } from '../lang/php';
-import { singleQuote } from './argv';
+import { singleQuote } from '../argv';
 
 export type CodeLang = 'python' | 'js' | 'perl' | 'ruby' | 'php';
 

@@ -4,7 +4,7 @@
  * analyse.ts wires together. Shared by every module of the shell analysis.
  */
 import { posix } from 'node:path';
-import type { BashParser, SyntaxNode } from './treesitter';
+import type { BashParser, SyntaxNode } from '../lang/treesitter';
 import { DYN, type ParsedLine, type SimpleCommand, type Stdin } from './model';
 import type { FileSource } from './files';
 

@@ -5,7 +5,7 @@
  * `cd` are tracked so later commands see their values. Wrappers are handed to the unwrapper
  * through the context's hooks (wired in analyse.ts).
  */
-import type { SyntaxNode } from './treesitter';
+import type { SyntaxNode } from '../lang/treesitter';
 import { DYN, type Redirect, type SimpleCommand, type Stdin, type Word } from './model';
 import { BudgetExceeded, checkBudget, resolvePath, type WalkContext } from './context';
 import { emit, WRITE_OPS } from './emit';

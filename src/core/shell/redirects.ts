@@ -2,7 +2,7 @@
  * Redirections as the walker sees them: a file redirect's operator and target word, and the
  * text of a heredoc (known parts substituted, substitutions inside walked).
  */
-import type { SyntaxNode } from './treesitter';
+import type { SyntaxNode } from '../lang/treesitter';
 import type { Redirect } from './model';
 import type { WalkContext } from './context';
 import { resolveWord } from './words';

@@ -3,7 +3,7 @@
  * (same-line assignments, the request's environment); unknown parts become DYN. Command
  * substitutions met inside words are walked through the context's hooks.
  */
-import type { SyntaxNode } from './treesitter';
+import type { SyntaxNode } from '../lang/treesitter';
 import { DYN, type Word } from './model';
 import type { WalkContext } from './context';
 

@@ -4,7 +4,7 @@
  */
 import { DYN, type SimpleCommand, type Word } from './model';
 import { emit, parseNested, type WalkContext } from './extract';
-import { shellQuote } from './argv';
+import { shellQuote } from '../argv';
 
 /**
  * One wrapper's unwrapper: hands back the command it wraps (the loop in unwrap.ts goes on

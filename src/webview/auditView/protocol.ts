@@ -12,17 +12,8 @@ export interface ViewFiltersMsg {
 }
 
 /** A row as the table shows it (the host sends the whole record; these fields are read). */
-export interface ViewRow {
-  id: string;
-  seq: number;
-  ts: string;
-  source: string;
-  command: string;
-  environment: string;
-  risk: string;
-  decision: string;
-  decidedBy: string;
-}
+export type { ViewRow } from '../../core/audit/viewRow';
+import type { ViewRow } from '../../core/audit/viewRow';
 
 /** A record in the detail pane. */
 export interface ViewRecord extends ViewRow {

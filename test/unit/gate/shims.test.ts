@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_SHIMS, HARMLESS, SHIM_MARKER, shimScript, writeShims } from '../../../src/intercept/shims';
-import { argvToLine } from '../../../src/core/shell/argv';
+import { argvToLine } from '../../../src/core/argv';
 import { createEngine } from '../../../src/core/engine';
 import { builtGateJs } from './baked';
 

@@ -25,8 +25,8 @@ function roomOf(file: string): string {
  * programs (cli), the gates and shims (intercept), the editor's UI, and the wiring.
  */
 const LAYERS: readonly string[][] = [
-  ['src/core/types.ts', 'src/core/events.ts', 'src/core/json.ts', 'src/core/redact.ts', 'src/core/protection.ts', 'src/core/recent.ts'],
-  ['src/core/audit', 'src/core/alternatives.ts', 'src/core/verdict.ts'],
+  ['src/core/types.ts', 'src/core/events.ts', 'src/core/fs.ts', 'src/core/argv.ts', 'src/core/json.ts', 'src/core/redact.ts', 'src/core/protection.ts', 'src/core/recent.ts'],
+  ['src/core/audit', 'src/core/alternatives.ts', 'src/core/verdict.ts', 'src/core/detected.ts'],
   ['src/core/guardPaths.ts', 'src/core/policy'],
   ['src/core/environment'],
   ['src/core/lang'],
@@ -36,6 +36,7 @@ const LAYERS: readonly string[][] = [
   ['src/core/hooks', 'src/core/grants.ts', 'src/core/workspaceEngine.ts', 'src/core/decisions.ts'],
   ['src/logger.ts', 'src/settings.ts'],
   ['src/intercept'],
+  ['src/webview'],
   ['src/cli', 'src/ui'],
   ['src/extension.ts'],
 ];
@@ -46,18 +47,10 @@ const LAYERS: readonly string[][] = [
  * an entry whose import no longer exists fails the test so that it leaves the list.
  */
 const STILL_OPEN_EDGES: readonly string[] = [
-  // environment and policy import each other: environment/fs.ts and environment/types.ts move below the policy.
-  'src/core/policy -> src/core/environment',
-  // The shell analyser names the gate's own builtins from the guard rules.
-  'src/core/shell -> src/core/rules',
-  // The grammars of embedded languages load through the shell's tree-sitter loader.
-  'src/core/lang -> src/core/shell',
 ];
 
 /** Still-open file cycles, by their members. */
 const STILL_OPEN_FILE_CYCLES: readonly string[] = [
-  // PowerShell's `cmd /c` and cmd's `powershell -Command` read each other.
-  'src/core/lang/cmd.ts, src/core/lang/powershell.ts',
 ];
 
 const graph = importGraph();
@@ -151,7 +144,7 @@ const IO = /^(?:node:)?(?:fs|fs\/promises|child_process|net|http|https|dgram|tls
 
 /**
  * The core's modules that do I/O (README, "Architecture"). Everything else in src/core gets
- * what it reads through these (a `readFile` callback, environment/fs.ts, shell/files.ts).
+ * what it reads through these (a `readFile` callback, core/fs.ts, shell/files.ts).
  */
 const CORE_IO = [
   'src/core/audit/export.ts',
@@ -165,7 +158,7 @@ const CORE_IO = [
   'src/core/audit/open.ts',
   'src/core/credentials/policyGate.ts',
   'src/core/credentials/snapshots.ts',
-  'src/core/environment/fs.ts',
+  'src/core/fs.ts',
   'src/core/guardPaths.ts',
   'src/core/hooks/doctor.ts',
   'src/core/hooks/launcher.ts',
@@ -179,7 +172,7 @@ const CORE_IO = [
   'src/core/preview/gitinfo.ts',
   'src/core/preview/walk.ts',
   'src/core/shell/files.ts',
-  'src/core/shell/treesitter.ts',
+  'src/core/lang/treesitter.ts',
 ];
 
 test('the core does I/O only in the modules the README names', () => {
