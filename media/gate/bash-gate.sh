@@ -49,8 +49,53 @@ if [[ ${__twokey_installed@a} != *r* && $- == *i* && -r "${BASH_SOURCE[0]%/*}/ga
       __twokey_tampered=""
       return 0
     fi
+    # A command word that is one of the shell's own functions or aliases (defined on an earlier
+    # line, or by an rc file): its definition goes with the line, so the engine judges what runs.
+    __twokey_defs "$1"
+    if [[ -n $__twokey_defs_text || -n $__twokey_defs_big ]]; then
+      __twokey_helper terminal "$1" --defs "$__twokey_defs_text" --defs-omitted "$__twokey_defs_big"
+      return
+    fi
     __twokey_risky "$1" || return 0
     __twokey_helper terminal "$1"
+  }
+
+  # $1: a line. Sets __twokey_defs_text to the definitions of the functions and aliases that
+  # its commands' first words name (the gate's own excepted), and __twokey_defs_big to the
+  # names whose definitions did not fit (16 KiB in all): those lines are asked about.
+  __twokey_defs() {
+    __twokey_defs_text="" __twokey_defs_big=""
+    local __tk_sep='[;&|(){}`!]' __tk_rest __tk_w __tk_d __tk_seen=" "
+    __tk_rest="${1//$__tk_sep/$'\n'}"$'\n'
+    while [[ -n $__tk_rest ]]; do
+      __tk_w=${__tk_rest%%$'\n'*}
+      __tk_rest=${__tk_rest#*$'\n'}
+      for (( ;; )); do
+        __tk_w=${__tk_w#"${__tk_w%%[![:space:]]*}"}
+        case ${__tk_w%%[[:space:]]*} in
+          if | then | else | elif | do | while | until | time | [A-Za-z_]*=*) [[ $__tk_w == *[[:space:]]* ]] && __tk_w=${__tk_w#*[[:space:]]} || __tk_w="" ;;
+          *) break ;;
+        esac
+      done
+      __tk_w=${__tk_w%%[[:space:]]*}
+      case $__tk_w in '' | *[!A-Za-z0-9_.:@%+,-]* | __twokey_*) continue ;; esac
+      [[ $__tk_seen == *" $__tk_w "* ]] && continue
+      __tk_seen+="$__tk_w "
+      __tk_d=""
+      if [[ -n ${BASH_ALIASES[$__tk_w]+x} ]]; then
+        __tk_d="alias $__tk_w=${BASH_ALIASES[$__tk_w]@Q}"$'\n'
+        # What the alias runs may be a function or alias in turn.
+        __tk_rest+="${BASH_ALIASES[$__tk_w]//$__tk_sep/$'\n'}"$'\n'
+      fi
+      builtin declare -F -- "$__tk_w" >/dev/null 2>&1 && __tk_d+="$(builtin declare -f -- "$__tk_w")"$'\n'
+      [[ -n $__tk_d ]] || continue
+      if (( ${#__twokey_defs_text} + ${#__tk_d} > 16384 )); then
+        __twokey_defs_big+="${__twokey_defs_big:+ }$__tk_w"
+      else
+        __twokey_defs_text+=$__tk_d
+      fi
+    done
+    return 0
   }
 
   # Reports what was found changed (the broker marks the terminal, records it, and asks
@@ -173,7 +218,7 @@ if [[ ${__twokey_installed@a} != *r* && $- == *i* && -r "${BASH_SOURCE[0]%/*}/ga
     PATH="$__twokey_shimdir${p:+:$p}"
   }
   # The gate's functions cannot be redefined or unset for the rest of this shell.
-  readonly -f __twokey_path_first __twokey_trap __twokey_check_line __twokey_status __twokey_risky __twokey_maybe_named __twokey_helper __twokey_refuse \
+  readonly -f __twokey_path_first __twokey_trap __twokey_check_line __twokey_defs __twokey_status __twokey_risky __twokey_maybe_named __twokey_helper __twokey_refuse \
     __twokey_report_tamper __twokey_integrity 2>/dev/null
   builtin trap '__twokey_trap "$_"' DEBUG
   # extdebug lets the trap skip a command; set here, at the first prompt, not in a startup file.

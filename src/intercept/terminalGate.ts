@@ -13,6 +13,7 @@ import { ancestorPids } from './coverage';
 import type { CheckRequest, Risk, Verdict } from '../core/types';
 import { writeGateFiles } from './gateFiles';
 import type { TamperWatch } from './tamper';
+import { lineWithDefinitions, withDefinitions } from './gate-client';
 
 export interface GateWiring {
   socketPath: string;
@@ -131,7 +132,12 @@ export function gateHandler(
           ? `${req.source} agent (${req.kind === 'shell' ? 'shell command' : `${req.kind} ${req.tool ?? ''}`.trim()})`
           : req.source;
     let verdict = req.kind && req.kind !== 'shell' ? classifyCall?.(req) : undefined;
-    if (tampered && guard) verdict = tamperedVerdict(guard.check({ command: req.command, cwd: req.cwd, env: req.env, source: req.source, workspaceRoot: workspaceRoot() }), tampered);
+    // The shell's own functions and aliases that the line runs are judged with it.
+    const defs = !req.kind && (req.defs || req.defsOmitted) ? { defs: typeof req.defs === 'string' ? req.defs.slice(0, 64 * 1024) : undefined, omitted: typeof req.defsOmitted === 'string' ? req.defsOmitted.slice(0, 1000) : undefined } : undefined;
+    const judged = () =>
+      withDefinitions(guard!.check({ command: lineWithDefinitions(req.command, defs?.defs), cwd: req.cwd, env: req.env, source: req.source, workspaceRoot: workspaceRoot() }), defs?.omitted);
+    if (guard && defs) verdict = judged();
+    if (tampered && guard) verdict = tamperedVerdict(judged(), tampered);
     if (req.kind && req.kind !== 'shell' && !verdict) {
       return { decision: 'deny', message: `TwoKey: refused the ${req.source} ${req.kind} call because this window cannot classify it; ask the user to update TwoKey.` };
     }

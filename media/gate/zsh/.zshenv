@@ -29,8 +29,59 @@ __twokey_check() {
     __twokey_tampered=''
     return 0
   fi
+  # Interactive: a command word that is one of the shell's functions or aliases (defined on an
+  # earlier line, or by an rc file): its definition goes with the line, so the engine judges
+  # what runs. (Scripts' functions are checked command by command when they run.)
+  if [[ -o interactive ]]; then
+    __twokey_defs "$1"
+    if [[ -n $__twokey_defs_text || -n $__twokey_defs_big ]]; then
+      __twokey_helper "${2:-terminal}" "$1" --defs "$__twokey_defs_text" --defs-omitted "$__twokey_defs_big"
+      return
+    fi
+  fi
   __twokey_risky "$1" || return 0
   __twokey_helper "${2:-terminal}" "$1"
+}
+
+# $1: a line. Sets __twokey_defs_text to the definitions of the functions and aliases that its
+# commands' first words name (the gate's own excepted), and __twokey_defs_big to the names
+# whose definitions did not fit (16 KiB in all): those lines are asked about.
+__twokey_defs() {
+  builtin emulate -L zsh
+  typeset -g __twokey_defs_text='' __twokey_defs_big=''
+  local __tk_sep='[;&|(){}`!]' __tk_w __tk_d __tk_seen=' ' __tk_nl=$'\n'
+  local -a __tk_todo
+  __tk_todo=("${(@f)${1//${~__tk_sep}/$__tk_nl}}")
+  while (( $#__tk_todo )); do
+    __tk_w=${__tk_todo[1]}
+    shift __tk_todo
+    while :; do
+      __tk_w=${__tk_w#"${__tk_w%%[![:space:]]*}"}
+      case ${__tk_w%%[[:space:]]*} in
+        if | then | else | elif | do | while | until | time | nocorrect | noglob | [A-Za-z_]*=*) [[ $__tk_w == *[[:space:]]* ]] && __tk_w=${__tk_w#*[[:space:]]} || __tk_w='' ;;
+        *) break ;;
+      esac
+    done
+    __tk_w=${__tk_w%%[[:space:]]*}
+    case $__tk_w in '' | *[^A-Za-z0-9_.:@%+,-]* | __twokey_*) continue ;; esac
+    [[ $__tk_seen == *" $__tk_w "* ]] && continue
+    __tk_seen+="$__tk_w "
+    __tk_d=''
+    if (( ${+aliases[$__tk_w]} )); then
+      __tk_d="alias $__tk_w=${(qq)aliases[$__tk_w]}"$'\n'
+      # What the alias runs may be a function or alias in turn.
+      __tk_todo+=("${(@f)${aliases[$__tk_w]//${~__tk_sep}/$__tk_nl}}")
+    fi
+    # (An autoloaded function not loaded yet has no text here; it is loaded from its file.)
+    (( ${+functions[$__tk_w]} )) && [[ ${functions[$__tk_w]} != [[:space:]]#'builtin autoload -X'* ]] && __tk_d+="$__tk_w () {"$'\n'"${functions[$__tk_w]}"$'\n'"}"$'\n'
+    [[ -n $__tk_d ]] || continue
+    if (( ${#__twokey_defs_text} + ${#__tk_d} > 16384 )); then
+      __twokey_defs_big+="${__twokey_defs_big:+ }$__tk_w"
+    else
+      __twokey_defs_text+=$__tk_d
+    fi
+  done
+  return 0
 }
 
 # $1: the source, $2: the command text, $3…: extra helper options. The helper, Node, the

@@ -103,7 +103,7 @@ if [[ ${(t)__twokey_node} == *readonly* && -o interactive && ${(t)__twokey_insta
   precmd_functions=(__twokey_precmd ${precmd_functions:#__twokey_precmd})
   # The gate's functions as installed: what the integrity check compares and restores.
   typeset -gA __twokey_bodies
-  for __tk_f in __twokey_preexec __twokey_precmd __twokey_integrity __twokey_report_tamper __twokey_check __twokey_helper __twokey_risky __twokey_maybe_named TRAPDEBUG; do
+  for __tk_f in __twokey_preexec __twokey_precmd __twokey_integrity __twokey_report_tamper __twokey_check __twokey_defs __twokey_helper __twokey_risky __twokey_maybe_named TRAPDEBUG; do
     __twokey_bodies[$__tk_f]=${functions[$__tk_f]}
   done
   unset __tk_f
