@@ -17,7 +17,8 @@ import { Logger } from './logger';
 import { Broker } from './intercept/broker';
 import { ensurePrivateDir, socketPathFor, writeRegistration } from './intercept/protocol';
 import { TamperWatch } from './intercept/tamper';
-import { gateHandler, installGateEnvironment } from './intercept/terminalGate';
+import { followPolicyReloads, gateHandler, installGateEnvironment } from './intercept/terminalGate';
+import { HeartbeatWatch } from './intercept/heartbeat';
 import { TerminalCoverage } from './intercept/terminalCoverage';
 import { commandWords } from './core/grants';
 import { createCallClassifier } from './core/hooks/classify';
@@ -126,6 +127,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   const classifyHookCall = createCallClassifier(ws, { home: os.homedir(), workspaceRoot: root, env: process.env, platform: process.platform });
   let refreshBadge = () => {};
   const tamper = new TamperWatch({ audit: () => audit, log, onChange: () => refreshBadge(), warn: (m) => void vscode.window.showWarningMessage(m) });
+  // Terminals whose gate stopped beating at the prompt; the gates' protected variables follow policy reloads.
+  const heartbeat = new HeartbeatWatch({ dir: path.join(gateDir, 'beat'), tamper, log });
+  followPolicyReloads(ws, gateDir, log);
   const broker = new Broker(
     socketPath,
     secret,
@@ -140,6 +144,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
       void Promise.resolve(t.processId).then((pid) => {
         if (!pid) return;
         tamper.forget(pid);
+        heartbeat.forget(pid);
         broker.forgetShell(pid);
       }),
     ),
@@ -208,7 +213,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
     };
     const recentDenial = (c: string) => Date.now() - (deniedAt.get(normalizeCommand(c)) ?? 0) < RECENT_WINDOW_MS;
     const watchDeps = { engine: { check: (r: Parameters<Engine['check']>[0]) => engine.check(r) }, audit, log, workspaceRoot: root, recentDecision: (c: string) => recent.has(c), recentDenial };
-    registerObservation(context, { ...watchDeps, settleMs: (settings.decisionTimeoutSeconds + 5) * 1000 });
+    registerObservation(context, { ...watchDeps, tamper, heartbeat, settleMs: (settings.decisionTimeoutSeconds + 5) * 1000 });
     registerTaskChecks(context, { ...watchDeps, paused: () => !!protection.paused() });
   }
   // Credential and guard files (keep or revert, a loosened policy waits for a person) and

@@ -11,7 +11,7 @@ import type { DecisionService } from '../core/decisions';
 import { ApprovalGrants } from '../core/grants';
 import { ancestorPids } from './coverage';
 import type { CheckRequest, Risk, Verdict } from '../core/types';
-import { writeGateFiles } from './gateFiles';
+import { writeGateFiles, writeProtectedNames } from './gateFiles';
 import type { TamperWatch } from './tamper';
 import { lineWithDefinitions, withDefinitions } from './gate-client';
 
@@ -39,26 +39,37 @@ export function installGateEnvironment(collection: vscode.GlobalEnvironmentVaria
   collection.description = 'TwoKey: asks before destructive commands run in this terminal';
   // The helper, Node, the socket and the key file are baked into these files, not taken
   // from the terminal's variables (which any line can change).
-  const files = writeGateFiles(w.mediaGate, w.gateDir, { node: process.execPath, gateJs: w.gateHelper, socket: w.socketPath, keyFile: w.keyFile, protectedVariables: w.protectedVariables, shimDir: w.shims?.names.length ? w.shims.dir : undefined });
+  // The user's own ZDOTDIR / BASH_ENV, which ours replace and chain (a window started from
+  // a gated terminal already carries ours: look through it). Baked into the gate files.
+  const ours = { ZDOTDIR: path.join(w.gateDir, 'zsh'), BASH_ENV: path.join(w.gateDir, 'bash-env.sh') };
+  const user = (name: 'ZDOTDIR' | 'BASH_ENV') => process.env[`TWOKEY_USER_${name}`] || (process.env[name] !== ours[name] ? process.env[name] : undefined);
+  const userZdotdir = user('ZDOTDIR');
+  const userBashEnv = user('BASH_ENV');
+  const files = writeGateFiles(w.mediaGate, w.gateDir, {
+    node: process.execPath,
+    gateJs: w.gateHelper,
+    socket: w.socketPath,
+    keyFile: w.keyFile,
+    protectedVariables: w.protectedVariables,
+    shimDir: w.shims?.names.length ? w.shims.dir : undefined,
+    userZdotdir: w.zsh !== false ? userZdotdir : undefined,
+    userBashEnv: w.bashEnv !== false ? userBashEnv : undefined,
+  });
   // Bash evaluates PROMPT_COMMAND at every prompt; VS Code's shell integration keeps it.
   collection.prepend('PROMPT_COMMAND', `source ${shQuote(files.bashGate)}; `);
   // Only for looking (which terminals are gated); no gate reads it.
   collection.replace('TWOKEY_SOCKET', w.socketPath);
   for (const gone of ['TWOKEY_SECRET', 'TWOKEY_GATE_JS', 'TWOKEY_NODE']) collection.delete(gone);
   collection.replace('TWOKEY_DEADLINE_SECONDS', String(w.deadlineSeconds));
-  // The user's own ZDOTDIR / BASH_ENV, which ours replace and chain (a window started from
-  // a gated terminal already carries ours: look through it).
-  const user = (name: string, ours: string) => process.env[`TWOKEY_USER_${name}`] || (process.env[name] !== ours ? process.env[name] : undefined);
+  // TWOKEY_USER_*: only for a window started from a gated terminal (see `user` above); no gate reads them.
   if (w.zsh !== false) {
     collection.replace('ZDOTDIR', files.zshDir);
-    const u = user('ZDOTDIR', files.zshDir);
-    if (u) collection.replace('TWOKEY_USER_ZDOTDIR', u);
+    if (userZdotdir) collection.replace('TWOKEY_USER_ZDOTDIR', userZdotdir);
     else collection.delete('TWOKEY_USER_ZDOTDIR');
   }
   if (w.bashEnv !== false) {
     collection.replace('BASH_ENV', files.bashEnv);
-    const u = user('BASH_ENV', files.bashEnv);
-    if (u) collection.replace('TWOKEY_USER_BASH_ENV', u);
+    if (userBashEnv) collection.replace('TWOKEY_USER_BASH_ENV', userBashEnv);
     else collection.delete('TWOKEY_USER_BASH_ENV');
   }
   let shimsOnPath = false;
@@ -74,6 +85,27 @@ export function installGateEnvironment(collection: vscode.GlobalEnvironmentVaria
     }
   }
   if (!shimsOnPath) collection.delete('PATH');
+}
+
+/**
+ * Keeps the gates' protected variables in step with the policy: every reload of the workspace
+ * policy rewrites the file the gates re-read at every prompt, so a newly protected variable
+ * is asked about in terminals that are already open. Returns a function that undoes it.
+ */
+export function followPolicyReloads(ws: { reload: (...a: never[]) => { policy: { protectedVariables: string[] } } }, gateDir: string, log?: { warn(m: string): void }): () => void {
+  const reload = ws.reload;
+  ws.reload = ((...a: never[]) => {
+    const loaded = reload.apply(ws, a);
+    try {
+      writeProtectedNames(gateDir, loaded.policy.protectedVariables);
+    } catch (err) {
+      log?.warn(`[gate] could not update the protected variables of the terminal gates: ${String(err)}`);
+    }
+    return loaded;
+  }) as typeof ws.reload;
+  return () => {
+    ws.reload = reload;
+  };
 }
 
 export function shQuote(s: string): string {

@@ -12,12 +12,15 @@ export const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 export const MEDIA = path.join(ROOT, 'media', 'gate');
 export const FAKE_HELPER = path.join(ROOT, 'test', 'fixtures', 'gate', 'fake-helper.sh');
 
-export function bakedGate(opts: { node?: string; gateJs?: string; socket?: string; keyFile?: string; dir?: string } = {}): GateFiles {
+export function bakedGate(opts: { node?: string; gateJs?: string; socket?: string; keyFile?: string; dir?: string; userZdotdir?: string; userBashEnv?: string; protectedVariables?: string[] } = {}): GateFiles {
   const dir = opts.dir ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-gatefiles-')), 'gate');
   return writeGateFiles(MEDIA, dir, {
     node: opts.node ?? '/bin/bash',
     gateJs: opts.gateJs ?? FAKE_HELPER,
     socket: opts.socket ?? path.join(dir, 'no-broker.sock'),
     keyFile: opts.keyFile ?? path.join(dir, 'key'),
+    userZdotdir: opts.userZdotdir,
+    userBashEnv: opts.userBashEnv,
+    protectedVariables: opts.protectedVariables,
   });
 }

@@ -64,12 +64,12 @@ test('zsh: functions and aliases from earlier lines are judged by their definiti
   const user = path.join(dir, 'user');
   fs.mkdirSync(user);
   fs.writeFileSync(path.join(user, '.zshrc'), DEFS + '\n');
-  const files = bakedGate({ node: process.execPath, gateJs: GATE_JS, dir: path.join(dir, 'gate') });
+  const files = bakedGate({ node: process.execPath, gateJs: GATE_JS, dir: path.join(dir, 'gate'), userZdotdir: user });
   const r = spawnSync('zsh', ['-i'], {
     cwd: work,
     input: LINES.join('\n') + '\n',
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: dir, ZDOTDIR: files.zshDir, TWOKEY_USER_ZDOTDIR: user, TWOKEY_STATE_DIR: path.join(dir, 'state') },
+    env: { PATH: process.env.PATH, HOME: dir, ZDOTDIR: files.zshDir, TWOKEY_STATE_DIR: path.join(dir, 'state') },
   });
   check('zsh', work, r.stdout + r.stderr);
 });
