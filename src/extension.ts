@@ -16,7 +16,8 @@ import { startWarmHooks } from './cli/hookWarm';
 import { defaultStateDir } from './core/audit';
 import { socketPathFor, writeRegistration } from './intercept/protocol';
 import { TamperWatch } from './intercept/tamper';
-import { gateHandler } from './intercept/terminalGate';
+import { followPolicyReloads, gateHandler } from './intercept/terminalGate';
+import { HeartbeatWatch } from './intercept/heartbeat';
 import { TerminalCoverage } from './intercept/terminalCoverage';
 import { commandWords } from './core/grants';
 import { createCallClassifier } from './core/hooks/classify';
@@ -71,6 +72,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   const { secret, keyFile } = newGateSecret(gateDir);
   const classifyHookCall = createCallClassifier(ws, { home: os.homedir(), workspaceRoot: root, env: process.env, platform: process.platform });
   const tamper = new TamperWatch({ audit: () => audit, log, onChange: () => badgeStale.fire(), warn: (m) => void vscode.window.showWarningMessage(m) });
+  // Terminals whose gate stopped beating at the prompt; the gates' protected variables follow policy reloads.
+  const heartbeat = new HeartbeatWatch({ dir: path.join(gateDir, 'beat'), tamper, log });
+  context.subscriptions.push(followPolicyReloads(ws, gateDir, log));
   const words = (command: string, cwd: string | undefined) => commandWords(engine, { command, cwd, env: process.env, home: os.homedir(), source: 'terminal' });
   const broker = new Broker(socketPath, secret, gateHandler(decisions, root, classifyHookCall, words, { tamper, check: (r) => engine.check({ ...r, home: os.homedir() }) }), log, {
     preclassify: startClassifier(context, { ws, workspace, settings, log }),
@@ -80,6 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
       void Promise.resolve(t.processId).then((pid) => {
         if (!pid) return;
         tamper.forget(pid);
+        heartbeat.forget(pid);
         broker.forgetShell(pid);
       }),
     ),
@@ -106,7 +111,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   const surfaces = () => protectionSurfaces({ gateEnabled: () => settings.gateEnabled, socketPath, coverage, tamper, workspace, agentHooks, elevation: () => elevation });
   const env = new EnvironmentController({ ws, root: workspace, audit, protection, log, surfaces, userPolicy: () => settings.policy });
   context.subscriptions.push(env, badgeStale.event(() => env.refresh()), pendingCount.event((n) => env.setPending(n)));
-  registerObservationAndTasks(context, { decisions, engine, audit, log, workspaceRoot: root, protection, decisionTimeoutSeconds: settings.decisionTimeoutSeconds });
+  registerObservationAndTasks(context, { decisions, engine, audit, log, workspaceRoot: root, protection, tamper, heartbeat, decisionTimeoutSeconds: settings.decisionTimeoutSeconds });
   // Credential and guard files (keep or revert, a loosened policy waits for a person) and
   // variables kept out of terminals unless one terminal is elevated.
   const credentials = registerCredentialWatch(context, { root: workspace, storageDir: context.globalStorageUri.fsPath, policyGate, audit, log, ws, applyPolicy: () => env.applyPolicy(), collection: context.environmentVariableCollection });

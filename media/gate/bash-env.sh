@@ -9,14 +9,23 @@
 # turned on inside the first trap call: set here, in a startup file, bash would try to load
 # its debugger instead and block nothing.
 
-# The user's own BASH_ENV, which this file replaced, runs first and is not checked.
-if [[ -n "${TWOKEY_USER_BASH_ENV-}" && "${TWOKEY_USER_BASH_ENV}" != "${BASH_SOURCE[0]}" && -r "${TWOKEY_USER_BASH_ENV}" ]]; then
-  builtin source "$TWOKEY_USER_BASH_ENV"
+# The helper, the Node binary, the socket, the key file and the user's own BASH_ENV, baked in by
+# the extension (read-only: a variable set in the shell, such as TWOKEY_USER_BASH_ENV, changes
+# nothing).
+if [[ $- != *i* && ${__twokey_node@a} != *r* && -r "${BASH_SOURCE[0]%/*}/gate.conf.sh" ]]; then
+  builtin source "${BASH_SOURCE[0]%/*}/gate.conf.sh"
 fi
 
-if [[ $- != *i* && ${__twokey_env_installed@a} != *r* && -r "${BASH_SOURCE[0]%/*}/gate.conf.sh" ]]; then
-  # The helper, the Node binary, the socket and the key file, baked in by the extension.
-  builtin source "${BASH_SOURCE[0]%/*}/gate.conf.sh"
+# The user's own BASH_ENV, which this file replaced, runs first and is not checked. (Without a
+# baked configuration there is no gate to protect: the variable is taken as it is.)
+__twokey_ubenv=${TWOKEY_USER_BASH_ENV-}
+[[ ${__twokey_node@a} == *r* ]] && __twokey_ubenv=$__twokey_user_bash_env
+if [[ -n "$__twokey_ubenv" && "$__twokey_ubenv" != "${BASH_SOURCE[0]}" && -r "$__twokey_ubenv" ]]; then
+  builtin source "$__twokey_ubenv"
+fi
+unset __twokey_ubenv
+
+if [[ $- != *i* && ${__twokey_env_installed@a} != *r* && ${__twokey_node@a} == *r* ]]; then
   readonly __twokey_env_installed=1
   builtin source "${BASH_SOURCE[0]%/*}/prefilter.sh"
 
@@ -64,7 +73,7 @@ if [[ $- != *i* && ${__twokey_env_installed@a} != *r* && -r "${BASH_SOURCE[0]%/*
   # Inherited by subshells forked before the first trap call, e.g. a script that starts
   # with `( rm -rf x )`. (functrace, unlike extdebug, is safe in a startup file; set before
   # the trap, or the trap's first call would come from this file.)
-  readonly -f __twokey_env_check __twokey_env_refuse __twokey_env_trap __twokey_risky __twokey_maybe_named 2>/dev/null
+  readonly -f __twokey_env_check __twokey_env_refuse __twokey_env_trap __twokey_risky __twokey_maybe_named __twokey_reread 2>/dev/null
   set -o functrace
   trap '__twokey_env_trap "$BASH_COMMAND"' DEBUG
 fi

@@ -30,6 +30,7 @@ if [[ ${__twokey_installed@a} != *r* && $- == *i* && -r "${BASH_SOURCE[0]%/*}/ga
   done
   unset __tk_v
   __twokey_last_hist=""
+  __twokey_beats=0
   # The prefilter (__twokey_risky) lives next to this file, shared with the zsh and BASH_ENV gates.
   builtin source "${BASH_SOURCE[0]%/*}/prefilter.sh"
 
@@ -49,8 +50,64 @@ if [[ ${__twokey_installed@a} != *r* && $- == *i* && -r "${BASH_SOURCE[0]%/*}/ga
       __twokey_tampered=""
       return 0
     fi
+    # A command word that is one of the shell's own functions or aliases (defined on an earlier
+    # line, or by an rc file): its definition goes with the line, so the engine judges what runs.
+    __twokey_defs "$1"
+    if [[ -n $__twokey_defs_text || -n $__twokey_defs_big ]]; then
+      __twokey_helper terminal "$1" --defs "$__twokey_defs_text" --defs-omitted "$__twokey_defs_big"
+      return
+    fi
     __twokey_risky "$1" || return 0
     __twokey_helper terminal "$1"
+  }
+
+  # $1: a line. Sets __twokey_defs_text to the definitions of the functions and aliases that
+  # its commands' first words name (the gate's own excepted), followed into what they run, and
+  # __twokey_defs_big to the names whose definitions did not fit (16 KiB in all): those lines
+  # are asked about. Both stay empty when every definition is plainly harmless to the
+  # prefilter (`alias ll='ls -l'` never leaves the shell).
+  __twokey_defs() {
+    __twokey_defs_text="" __twokey_defs_big=""
+    local __tk_sep='[;&|(){}`!]' __tk_rest __tk_w __tk_d __tk_b __tk_seen=" " __tk_risky=0
+    __tk_rest="${1//$__tk_sep/$'\n'}"$'\n'
+    while [[ -n $__tk_rest ]]; do
+      __tk_w=${__tk_rest%%$'\n'*}
+      __tk_rest=${__tk_rest#*$'\n'}
+      for (( ;; )); do
+        __tk_w=${__tk_w#"${__tk_w%%[![:space:]]*}"}
+        case ${__tk_w%%[[:space:]]*} in
+          if | then | else | elif | do | while | until | time | [A-Za-z_]*=*) [[ $__tk_w == *[[:space:]]* ]] && __tk_w=${__tk_w#*[[:space:]]} || __tk_w="" ;;
+          *) break ;;
+        esac
+      done
+      __tk_w=${__tk_w%%[[:space:]]*}
+      case $__tk_w in '' | *[!A-Za-z0-9_.:@%+,-]* | __twokey_*) continue ;; esac
+      [[ $__tk_seen == *" $__tk_w "* ]] && continue
+      __tk_seen+="$__tk_w "
+      __tk_d=""
+      if [[ -n ${BASH_ALIASES[$__tk_w]+x} ]]; then
+        __tk_d="alias $__tk_w=${BASH_ALIASES[$__tk_w]@Q}"$'\n'
+        __twokey_risky "${BASH_ALIASES[$__tk_w]}" && __tk_risky=1
+        # What the alias runs may be a function or alias in turn.
+        __tk_rest+="${BASH_ALIASES[$__tk_w]//$__tk_sep/$'\n'}"$'\n'
+      fi
+      if builtin declare -F -- "$__tk_w" >/dev/null 2>&1; then
+        __tk_b=$(builtin declare -f -- "$__tk_w")
+        __tk_d+="$__tk_b"$'\n'
+        # The body (without the `name ()` line), as if typed; the functions it calls in turn.
+        __tk_b=${__tk_b#*$'\n'}
+        __twokey_risky "$__tk_b" && __tk_risky=1
+        (( ${#__tk_rest} < 65536 )) && __tk_rest+="${__tk_b//$__tk_sep/$'\n'}"$'\n'
+      fi
+      [[ -n $__tk_d ]] || continue
+      if (( ${#__twokey_defs_text} + ${#__tk_d} > 16384 )); then
+        __twokey_defs_big+="${__twokey_defs_big:+ }$__tk_w"
+      else
+        __twokey_defs_text+=$__tk_d
+      fi
+    done
+    (( __tk_risky )) || __twokey_defs_text="" __twokey_defs_big=""
+    return 0
   }
 
   # Reports what was found changed (the broker marks the terminal, records it, and asks
@@ -173,7 +230,7 @@ if [[ ${__twokey_installed@a} != *r* && $- == *i* && -r "${BASH_SOURCE[0]%/*}/ga
     PATH="$__twokey_shimdir${p:+:$p}"
   }
   # The gate's functions cannot be redefined or unset for the rest of this shell.
-  readonly -f __twokey_path_first __twokey_trap __twokey_check_line __twokey_status __twokey_risky __twokey_maybe_named __twokey_helper __twokey_refuse \
+  readonly -f __twokey_path_first __twokey_trap __twokey_check_line __twokey_defs __twokey_reread __twokey_status __twokey_risky __twokey_maybe_named __twokey_helper __twokey_refuse \
     __twokey_report_tamper __twokey_integrity 2>/dev/null
   builtin trap '__twokey_trap "$_"' DEBUG
   # extdebug lets the trap skip a command; set here, at the first prompt, not in a startup file.
@@ -183,4 +240,11 @@ if [[ ${__twokey_installed@a} == *r* ]]; then
   __twokey_integrity
   __twokey_new_line=1
   __twokey_refusing=0
+  # The policy's protected variables as they are now (a policy reload rewrites the file).
+  __twokey_reread
+  # The heartbeat: the count of this shell's prompts, in a file named by its pid. The extension
+  # compares it with the commands shell integration reports: a gate that stopped running at
+  # the prompt (hooks removed, another shell exec'd) is noticed.
+  (( ++__twokey_beats ))
+  [[ -n $__twokey_beatdir ]] && builtin printf '%s' "$__twokey_beats" 2>/dev/null >| "$__twokey_beatdir/$$"
 fi

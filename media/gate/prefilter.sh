@@ -56,8 +56,26 @@ done
 unset __twokey_rest __twokey_n __twokey_e __twokey_c
 __twokey_re="(^|[;&|(){}!]|${__twokey_nl}|(^|[^[:alnum:]_])(then|do|else|elif|if|while|until)[[:space:]])[[:space:]]*([[:alnum:]_]+=[^[:space:]]*[[:space:]]+)*((${__twokey_words})([^[:alnum:]_.-]|\$)|[\\/.~=\$\"\'])|[\$][(]|\`|[<>][(]|(^|[;&|(){}!]|${__twokey_nl})[[:space:]]*((:|true|false)[[:space:]]+)?[0-9]*>[^&(]${__twokey_names_re}"
 
+# The policy's protected variables as they are now: the extension rewrites this file when the
+# policy changes, and the interactive gates read it again at every prompt (__twokey_reread).
+__twokey_protected=
+__twokey_reread() {
+  __twokey_protected=
+  [ -n "${__twokey_protfile-}" ] && [ -r "$__twokey_protfile" ] && IFS= read -r -d '' __twokey_protected < "$__twokey_protfile"
+  return 0
+}
+__twokey_reread
+
 # $1: a command line. Returns 0 when the engine should see it, 1 when it is plainly harmless.
 __twokey_risky() {
+  # A protected variable named anywhere in the line (the policy's current list).
+  __twokey_rest=$__twokey_protected
+  while [ -n "$__twokey_rest" ]; do
+    case ${__twokey_rest%%"$__twokey_nl"*} in
+      ?*) case $1 in *"${__twokey_rest%%"$__twokey_nl"*}"*) return 0 ;; esac ;;
+    esac
+    case $__twokey_rest in *"$__twokey_nl"*) __twokey_rest=${__twokey_rest#*"$__twokey_nl"} ;; *) __twokey_rest='' ;; esac
+  done
   case $1 in
     *[\;\&\|\(\)\{\}\!\$\`\<\>=\\\"\'~]* | *"$__twokey_nl"*) ;;
     *)

@@ -6,6 +6,7 @@
  *   gate.js --socket S --key FILE --source shim --argv --cwd DIR -- <argv word> <argv word> …   (PATH shims)
  *   gate.js … --tamper -- <what was changed>      (a report: the gate found itself changed)
  *   gate.js … --tampered <what> -- <command line> (after a report: always asked about)
+ *   gate.js … --defs TEXT --defs-omitted NAMES -- <command line> (the line's functions and aliases)
  *
  * The socket and the key file are baked into the gate files the extension writes (not read
  * from the shell's variables). It asks the extension's broker, with the window's key from
@@ -35,6 +36,8 @@ interface Args {
   token?: string;
   tamper?: boolean;
   tampered?: string;
+  defs?: string;
+  defsOmitted?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -54,6 +57,8 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--token') a.token = argv[++i];
     else if (k === '--tamper') a.tamper = true;
     else if (k === '--tampered') a.tampered = argv[++i];
+    else if (k === '--defs') a.defs = argv[++i] || undefined;
+    else if (k === '--defs-omitted') a.defsOmitted = argv[++i] || undefined;
   }
   return a;
 }
@@ -94,7 +99,7 @@ async function offlineVerdict(args: Args): Promise<GateResponse> {
   // Scripts, package files and saved plans are followed here too (`sh ./x.sh` is judged by x.sh).
   const engine = await createEngine({ timeBudgetMs: 1000, files: nodeFileSource(), showPlan: nodePlanReader() });
   engine.check({ command: 'true', cwd: args.cwd, env: {}, source: args.source });
-  const v = engine.check({ command: args.command, cwd: args.cwd, env: process.env, source: args.source });
+  const v = withDefinitions(engine.check({ command: lineWithDefinitions(args.command, args.defs), cwd: args.cwd, env: process.env, source: args.source }), args.defsOmitted);
   if (v.decision === 'allow') return { decision: 'allow', message: '' };
   await recordOffline(args, v);
   return {
@@ -141,6 +146,27 @@ async function recordOffline(args: Args, v: Verdict, decision: 'denied' | 'tampe
   });
 }
 
+/**
+ * The line the engine judges when the gate sent the definitions of the shell functions and
+ * aliases it names: the definitions first, as if typed on the same line, so that the engine
+ * follows a call into the function's body or an alias into what it runs.
+ */
+export function lineWithDefinitions(command: string, defs: string | undefined): string {
+  return defs && defs.trim() ? `${defs.replace(/\n*$/, '')}\n${command}` : command;
+}
+
+/** A verdict on a line whose functions or aliases were too large to send: asked about, never allowed. */
+export function withDefinitions(v: Verdict, omitted: string | undefined): Verdict {
+  if (!omitted || v.decision !== 'allow') return v;
+  return {
+    ...v,
+    decision: 'ask',
+    risk: v.risk === 'critical' ? v.risk : 'high',
+    rules: [...v.rules, 'shell.definition-unread'],
+    reason: `It runs the shell function or alias ${omitted}, whose definition is too large for TwoKey to read: what it does is unknown.`,
+  };
+}
+
 export async function runGate(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   if (!args.command.trim()) return 0;
@@ -165,6 +191,8 @@ export async function runGate(argv: string[]): Promise<number> {
         token: args.token,
         tampered: args.tampered,
         report: args.tamper ? 'tamper' : undefined,
+        defs: args.defs,
+        defsOmitted: args.defsOmitted,
         source: args.source,
         command: args.command,
         cwd: args.cwd,

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { prefilterTables } from '../core/rules/gateWords';
 import { ensurePrivateDir } from './protocol';
 import { singleQuote } from '../core/argv';
+import { defaultPolicy } from '../core/policy/defaults';
 
 export interface GateConfig {
   /** The Node binary (the editor's own, run with ELECTRON_RUN_AS_NODE=1). */
@@ -28,6 +29,9 @@ export interface GateConfig {
   protectedVariables?: readonly string[];
   /** The PATH shims' folder: the gates keep it first on PATH before every line. */
   shimDir?: string;
+  /** The user's own BASH_ENV and ZDOTDIR, which the gates replace and chain (baked: a shell's variables cannot point them elsewhere). */
+  userBashEnv?: string;
+  userZdotdir?: string;
 }
 
 export interface GateFiles {
@@ -38,11 +42,21 @@ export interface GateFiles {
   bashEnv: string;
   /** zsh: ZDOTDIR. */
   zshDir: string;
+  /** The policy's protected variables, one a line: re-read by the gates at every prompt. */
+  protectedNames: string;
+  /** Each gated shell's heartbeat: a file named by its pid, holding the count of its prompts. */
+  beatDir: string;
 }
+
+/** The file names next to gate.conf.sh. */
+export const PROTECTED_NAMES_FILE = 'protected-names';
+export const BEAT_DIR = 'beat';
 
 const ZSH_FILES = ['.zshenv', '.zprofile', '.zshrc', '.zlogin'];
 
-export function gateConfScript(cfg: GateConfig): string {
+const usablePath = (p: string | undefined): string => (p && !/[\n\0]/.test(p) ? p : '');
+
+export function gateConfScript(cfg: GateConfig, dir?: string): string {
   for (const [k, v] of Object.entries({ node: cfg.node, gateJs: cfg.gateJs, socket: cfg.socket, keyFile: cfg.keyFile })) {
     if (!v || /[\n\0]/.test(v)) throw new Error(`gate configuration: ${k} is not a usable path`);
   }
@@ -54,6 +68,10 @@ export function gateConfScript(cfg: GateConfig): string {
     `readonly __twokey_sock=${singleQuote(cfg.socket)}`,
     `readonly __twokey_key=${singleQuote(cfg.keyFile)}`,
     `readonly __twokey_shimdir=${singleQuote(cfg.shimDir && !/[\n\0:]/.test(cfg.shimDir) ? cfg.shimDir : '')}`,
+    `readonly __twokey_user_bash_env=${singleQuote(usablePath(cfg.userBashEnv))}`,
+    `readonly __twokey_user_zdotdir=${singleQuote(usablePath(cfg.userZdotdir))}`,
+    `readonly __twokey_protfile=${singleQuote(dir ? path.join(dir, PROTECTED_NAMES_FILE) : '')}`,
+    `readonly __twokey_beatdir=${singleQuote(dir ? path.join(dir, BEAT_DIR) : '')}`,
     '',
   ].join('\n');
 }
@@ -64,6 +82,27 @@ export function bakedPrefilter(source: string, protectedVariables?: readonly str
   const end = source.indexOf('# @tables-end\n');
   if (begin < 0 || end < begin) throw new Error('prefilter.sh has no tables to replace');
   return source.slice(0, begin + '# @tables-begin\n'.length) + prefilterTables(protectedVariables) + '\n' + source.slice(end);
+}
+
+/**
+ * The protected variables as the gates' prefilter reads them at every prompt: the literal
+ * prefix of each name (`TWOKEY_*` → `TWOKEY_`), one a line, none empty.
+ */
+export function protectedNamesText(protectedVariables: readonly string[] = []): string {
+  const names = protectedVariables.map((v) => v.split('*')[0]).filter((v) => v.length >= 2 && /^[^'"\\*?[\]\s]+$/.test(v));
+  return [...new Set(names)].join('\n');
+}
+
+/** Rewrites the protected names (a policy reload): gated terminals use them from their next prompt. */
+export function writeProtectedNames(dir: string, protectedVariables: readonly string[] | undefined): void {
+  const file = path.join(dir, PROTECTED_NAMES_FILE);
+  const text = protectedNamesText(protectedVariables);
+  try {
+    if (fs.readFileSync(file, 'utf8') === text) return;
+  } catch {
+    /* not written yet */
+  }
+  writeAtomic(file, text);
 }
 
 function writeAtomic(file: string, text: string, mode = 0o600): void {
@@ -82,9 +121,13 @@ export function writeGateFiles(mediaGate: string, dir: string, cfg: GateConfig):
   const zshDir = path.join(dir, 'zsh');
   fs.mkdirSync(zshDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(zshDir, 0o700);
-  writeAtomic(path.join(dir, 'gate.conf.sh'), gateConfScript(cfg));
+  const beatDir = path.join(dir, BEAT_DIR);
+  fs.mkdirSync(beatDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(beatDir, 0o700);
+  writeAtomic(path.join(dir, 'gate.conf.sh'), gateConfScript(cfg, dir));
+  writeProtectedNames(dir, cfg.protectedVariables ?? defaultPolicy().protectedVariables);
   writeAtomic(path.join(dir, 'prefilter.sh'), bakedPrefilter(fs.readFileSync(path.join(mediaGate, 'prefilter.sh'), 'utf8'), cfg.protectedVariables));
   for (const f of ['bash-gate.sh', 'bash-env.sh']) writeAtomic(path.join(dir, f), fs.readFileSync(path.join(mediaGate, f), 'utf8'));
   for (const f of ZSH_FILES) writeAtomic(path.join(zshDir, f), fs.readFileSync(path.join(mediaGate, 'zsh', f), 'utf8'));
-  return { dir, bashGate: path.join(dir, 'bash-gate.sh'), bashEnv: path.join(dir, 'bash-env.sh'), zshDir };
+  return { dir, bashGate: path.join(dir, 'bash-gate.sh'), bashEnv: path.join(dir, 'bash-env.sh'), zshDir, protectedNames: path.join(dir, PROTECTED_NAMES_FILE), beatDir };
 }

@@ -15,6 +15,7 @@ import type { CheckRequest, Source, Verdict } from '../core/types';
 import type { AuditEntry } from '../core/audit';
 import { whatItDoes } from '../core/decisions';
 import { argvToLine } from '../core/argv';
+import type { TamperReport } from './tamper';
 
 export interface ObservationDeps {
   engine: { check(req: CheckRequest): Verdict };
@@ -29,6 +30,13 @@ export interface ObservationDeps {
   settleMs?: number;
   /** Where warnings go; the window by default. */
   warn?: (message: string) => void;
+  /**
+   * Terminals whose gate did not hold: a refused line that ran anyway is reported here
+   * (recorded as `tamper`, the terminal marked compromised).
+   */
+  tamper?: { report(r: TamperReport): Promise<void> };
+  /** The gates' heartbeat: told of every command shell integration saw end. */
+  heartbeat?: { ended(pid: number | undefined, o: { terminal?: string; command: string; cwd?: string }): Promise<boolean> };
 }
 
 /** Task executions already dealt with by the task checks (stopped and recorded there). */
@@ -49,7 +57,7 @@ export function registerObservation(context: vscode.ExtensionContext, deps: Obse
       ended.set(key, done);
     });
 
-  const judge = async (o: { command: string; cwd?: string; env?: Record<string, string | undefined>; source: Source; where: string; terminal?: string; key: unknown }) => {
+  const judge = async (o: { command: string; cwd?: string; env?: Record<string, string | undefined>; source: Source; where: string; terminal?: string; shellPid?: PromiseLike<number | undefined>; key: unknown }) => {
     const command = o.command.trim();
     if (!command) return;
     const root = deps.workspaceRoot();
@@ -69,6 +77,15 @@ export function registerObservation(context: vscode.ExtensionContext, deps: Obse
       // means it ran after all (a gate switched off, a path around it).
       if (exit === undefined || exit === 126 || exit === 130) return;
       await report(deps, warn, { ...o, command, cwd: o.cwd ?? root, afterDeny: true }, verdict, exit);
+      const shown = command.replace(/\s*\n\s*/g, ' ⏎ ').slice(0, 120);
+      await deps.tamper?.report({
+        shellPid: await o.shellPid,
+        terminal: o.terminal,
+        what: `\`${shown}\` ran (exit code ${exit}) although TwoKey refused it`,
+        cwd: o.cwd ?? root,
+        source: 'terminal',
+        gone: true,
+      });
       return;
     }
     if (deps.recentDecision(command)) return;
@@ -78,7 +95,15 @@ export function registerObservation(context: vscode.ExtensionContext, deps: Obse
   const win = vscode.window as typeof vscode.window & Partial<Pick<typeof vscode.window, 'onDidStartTerminalShellExecution' | 'onDidEndTerminalShellExecution'>>;
   if (typeof win.onDidStartTerminalShellExecution === 'function' && typeof win.onDidEndTerminalShellExecution === 'function') {
     context.subscriptions.push(
-      win.onDidEndTerminalShellExecution((e) => ended.get(e.execution)?.(e.exitCode)),
+      win.onDidEndTerminalShellExecution((e) => {
+        ended.get(e.execution)?.(e.exitCode);
+        if (deps.heartbeat) {
+          const heartbeat = deps.heartbeat;
+          void Promise.resolve(e.terminal.processId).then((pid) =>
+            heartbeat.ended(pid, { terminal: e.terminal.name, command: e.execution.commandLine.value, cwd: e.execution.cwd?.fsPath }),
+          );
+        }
+      }),
       win.onDidStartTerminalShellExecution((e) => {
         const opts = e.terminal.creationOptions as vscode.TerminalOptions;
         const env = opts?.strictEnv ? { ...(opts.env ?? {}) } : { ...process.env, ...(opts?.env ?? {}) };
@@ -89,6 +114,7 @@ export function registerObservation(context: vscode.ExtensionContext, deps: Obse
           source: 'terminal',
           where: `terminal '${e.terminal.name}'`,
           terminal: e.terminal.name,
+          shellPid: e.terminal.processId,
           key: e.execution,
         });
       }),

@@ -23,6 +23,13 @@ export interface GateRequest {
   tampered?: string;
   /** A report, not a check: `tamper` (the gate found itself changed; `command` says what). */
   report?: 'tamper';
+  /**
+   * Shell gates: the definitions of the shell's functions and aliases that the line's command
+   * words name (bounded), judged together with the line; `defsOmitted` names those that were
+   * too large to send (the line is asked about).
+   */
+  defs?: string;
+  defsOmitted?: string;
   source: Source;
   command: string;
   cwd: string;

@@ -15,6 +15,11 @@ export interface TamperReport {
   what: string;
   cwd?: string;
   source: Source;
+  /**
+   * The gate is gone, not restored (it stopped beating, or a refused line ran anyway): the
+   * shell can no longer hold a command, so the person is told to close the terminal.
+   */
+  gone?: boolean;
 }
 
 export interface Compromised {
@@ -53,9 +58,15 @@ export class TamperWatch {
     c.terminal ??= r.terminal;
     this.byKey.set(k, c);
     const where = r.terminal ? `terminal '${r.terminal}'` : `shell ${r.shellPid ?? '?'}`;
-    const reason = `The TwoKey gate of ${where}${r.shellPid ? ` (shell pid ${r.shellPid})` : ''} was tampered with: ${what}. The gate restored itself; the terminal is marked compromised and its next command waits for a person.`;
+    const reason = r.gone
+      ? `The TwoKey gate of ${where}${r.shellPid ? ` (shell pid ${r.shellPid})` : ''} does not hold: ${what}. The terminal is marked compromised; what it runs is no longer checked by its shell (a request that still reaches TwoKey from it waits for a person). Close it and open a new one.`
+      : `The TwoKey gate of ${where}${r.shellPid ? ` (shell pid ${r.shellPid})` : ''} was tampered with: ${what}. The gate restored itself; the terminal is marked compromised and its next command waits for a person.`;
     this.deps.log.warn(`[tamper] ${reason}`);
-    this.deps.warn?.(`TwoKey: the gate of ${where} was tampered with (${what}). It was restored; the next command from it waits for you.`);
+    this.deps.warn?.(
+      r.gone
+        ? `TwoKey: the gate of ${where} does not hold (${what}). Its commands are no longer checked: close that terminal and open a new one.`
+        : `TwoKey: the gate of ${where} was tampered with (${what}). It was restored; the next command from it waits for you.`,
+    );
     this.deps.onChange();
     try {
       await this.deps.audit()?.append({

@@ -11,9 +11,12 @@ import type { DecisionService } from '../core/decisions';
 import { ApprovalGrants } from '../core/grants';
 import { ancestorPids } from './coverage';
 import type { CheckRequest, Risk, Verdict } from '../core/types';
-import { writeGateFiles } from './gateFiles';
+import { writeGateFiles, writeProtectedNames } from './gateFiles';
 import type { TamperWatch } from './tamper';
+import type { WorkspaceEngine } from '../core/workspaceEngine';
+import type { Disposable } from '../core/events';
 import { singleQuote } from '../core/argv';
+import { lineWithDefinitions, withDefinitions } from './gate-client';
 
 export interface GateWiring {
   socketPath: string;
@@ -39,26 +42,37 @@ export function installGateEnvironment(collection: vscode.GlobalEnvironmentVaria
   collection.description = 'TwoKey: asks before destructive commands run in this terminal';
   // The helper, Node, the socket and the key file are baked into these files, not taken
   // from the terminal's variables (which any line can change).
-  const files = writeGateFiles(w.mediaGate, w.gateDir, { node: process.execPath, gateJs: w.gateHelper, socket: w.socketPath, keyFile: w.keyFile, protectedVariables: w.protectedVariables, shimDir: w.shims?.names.length ? w.shims.dir : undefined });
+  // The user's own ZDOTDIR / BASH_ENV, which ours replace and chain (a window started from
+  // a gated terminal already carries ours: look through it). Baked into the gate files.
+  const ours = { ZDOTDIR: path.join(w.gateDir, 'zsh'), BASH_ENV: path.join(w.gateDir, 'bash-env.sh') };
+  const user = (name: 'ZDOTDIR' | 'BASH_ENV') => process.env[`TWOKEY_USER_${name}`] || (process.env[name] !== ours[name] ? process.env[name] : undefined);
+  const userZdotdir = user('ZDOTDIR');
+  const userBashEnv = user('BASH_ENV');
+  const files = writeGateFiles(w.mediaGate, w.gateDir, {
+    node: process.execPath,
+    gateJs: w.gateHelper,
+    socket: w.socketPath,
+    keyFile: w.keyFile,
+    protectedVariables: w.protectedVariables,
+    shimDir: w.shims?.names.length ? w.shims.dir : undefined,
+    userZdotdir: w.zsh !== false ? userZdotdir : undefined,
+    userBashEnv: w.bashEnv !== false ? userBashEnv : undefined,
+  });
   // Bash evaluates PROMPT_COMMAND at every prompt; VS Code's shell integration keeps it.
   collection.prepend('PROMPT_COMMAND', `source ${singleQuote(files.bashGate)}; `);
   // Only for looking (which terminals are gated); no gate reads it.
   collection.replace('TWOKEY_SOCKET', w.socketPath);
   for (const gone of ['TWOKEY_SECRET', 'TWOKEY_GATE_JS', 'TWOKEY_NODE']) collection.delete(gone);
   collection.replace('TWOKEY_DEADLINE_SECONDS', String(w.deadlineSeconds));
-  // The user's own ZDOTDIR / BASH_ENV, which ours replace and chain (a window started from
-  // a gated terminal already carries ours: look through it).
-  const user = (name: string, ours: string) => process.env[`TWOKEY_USER_${name}`] || (process.env[name] !== ours ? process.env[name] : undefined);
+  // TWOKEY_USER_*: only for a window started from a gated terminal (see `user` above); no gate reads them.
   if (w.zsh !== false) {
     collection.replace('ZDOTDIR', files.zshDir);
-    const u = user('ZDOTDIR', files.zshDir);
-    if (u) collection.replace('TWOKEY_USER_ZDOTDIR', u);
+    if (userZdotdir) collection.replace('TWOKEY_USER_ZDOTDIR', userZdotdir);
     else collection.delete('TWOKEY_USER_ZDOTDIR');
   }
   if (w.bashEnv !== false) {
     collection.replace('BASH_ENV', files.bashEnv);
-    const u = user('BASH_ENV', files.bashEnv);
-    if (u) collection.replace('TWOKEY_USER_BASH_ENV', u);
+    if (userBashEnv) collection.replace('TWOKEY_USER_BASH_ENV', userBashEnv);
     else collection.delete('TWOKEY_USER_BASH_ENV');
   }
   let shimsOnPath = false;
@@ -74,6 +88,21 @@ export function installGateEnvironment(collection: vscode.GlobalEnvironmentVaria
     }
   }
   if (!shimsOnPath) collection.delete('PATH');
+}
+
+/**
+ * Keeps the gates' protected variables in step with the policy: every reload of the workspace
+ * policy rewrites the file the gates re-read at every prompt, so a newly protected variable
+ * is asked about in terminals that are already open. Disposing stops it.
+ */
+export function followPolicyReloads(ws: Pick<WorkspaceEngine, 'onDidReload'>, gateDir: string, log?: { warn(m: string): void }): Disposable {
+  return ws.onDidReload((loaded) => {
+    try {
+      writeProtectedNames(gateDir, loaded.policy.protectedVariables);
+    } catch (err) {
+      log?.warn(`[gate] could not update the protected variables of the terminal gates: ${String(err)}`);
+    }
+  });
 }
 
 /**
@@ -129,7 +158,12 @@ export function gateHandler(
           : req.source;
     // A shell line may come classified already, off this thread (the broker's preclassify).
     let verdict = req.kind && req.kind !== 'shell' ? classifyCall?.(req) : pre;
-    if (tampered && guard) verdict = tamperedVerdict(guard.check({ command: req.command, cwd: req.cwd, env: req.env, source: req.source, workspaceRoot: workspaceRoot() }), tampered);
+    // The shell's own functions and aliases that the line runs are judged with it (here: the worker saw the line alone).
+    const defs = !req.kind && (req.defs || req.defsOmitted) ? { defs: typeof req.defs === 'string' ? req.defs.slice(0, 64 * 1024) : undefined, omitted: typeof req.defsOmitted === 'string' ? req.defsOmitted.slice(0, 1000) : undefined } : undefined;
+    const judged = () =>
+      withDefinitions(guard!.check({ command: lineWithDefinitions(req.command, defs?.defs), cwd: req.cwd, env: req.env, source: req.source, workspaceRoot: workspaceRoot() }), defs?.omitted);
+    if (guard && defs) verdict = judged();
+    if (tampered && guard) verdict = tamperedVerdict(judged(), tampered);
     if (req.kind && req.kind !== 'shell' && !verdict) {
       return { decision: 'deny', message: `TwoKey: refused the ${req.source} ${req.kind} call because this window cannot classify it; ask the user to update TwoKey.` };
     }

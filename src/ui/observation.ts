@@ -12,6 +12,8 @@ import { RecentDecisions, normalizeCommand, RECENT_WINDOW_MS } from '../core/rec
 import { registerObservation } from '../intercept/observe';
 import { registerTaskChecks } from '../intercept/tasks';
 import type { Logger } from '../logger';
+import type { HeartbeatWatch } from '../intercept/heartbeat';
+import type { TamperWatch } from '../intercept/tamper';
 
 export interface ObservationWiring {
   decisions: DecisionService;
@@ -20,6 +22,10 @@ export interface ObservationWiring {
   log: Logger;
   workspaceRoot: () => string | undefined;
   protection: Protection;
+  /** A refused line that ran anyway marks its terminal compromised. */
+  tamper: TamperWatch;
+  /** Told of every command shell integration saw end (a gate that stopped beating). */
+  heartbeat: HeartbeatWatch;
   decisionTimeoutSeconds: number;
 }
 
@@ -35,6 +41,6 @@ export function registerObservationAndTasks(context: vscode.ExtensionContext, w:
   const recentDenial = (c: string) => Date.now() - (deniedAt.get(normalizeCommand(c)) ?? 0) < RECENT_WINDOW_MS;
   const engine = w.engine;
   const watchDeps = { engine: { check: (r: Parameters<Engine['check']>[0]) => engine.check(r) }, audit: w.audit, log: w.log, workspaceRoot: w.workspaceRoot, recentDecision: (c: string) => recent.has(c), recentDenial };
-  registerObservation(context, { ...watchDeps, settleMs: (w.decisionTimeoutSeconds + 5) * 1000 });
+  registerObservation(context, { ...watchDeps, tamper: w.tamper, heartbeat: w.heartbeat, settleMs: (w.decisionTimeoutSeconds + 5) * 1000 });
   registerTaskChecks(context, { ...watchDeps, paused: () => !!w.protection.paused() });
 }

@@ -7,6 +7,8 @@
  *  - PATH shim: added ms per harmless invocation (`kubectl get pods` through the shim vs the
  *    fake real binary directly), and 1,000 such calls from one sh script, with and without
  *    the shim folder on PATH
+ *  - the heartbeat each interactive prompt writes: the same gated lines with it and with it
+ *    switched off (its folder emptied in the baked configuration)
  * Medians of several runs. The helper is never reached on these paths (harmless lines).
  */
 import * as fs from 'node:fs';
@@ -20,8 +22,19 @@ const ROOT = path.resolve(__dirname, '../../..');
 // Never called on these paths; if it were, the figures would show it.
 const HELPER = path.join(ROOT, 'test', 'fixtures', 'gate', 'fake-helper.sh');
 // The gate files as the extension writes them (configuration and prefilter tables baked in).
-const GATE_DIR = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-bench-gatefiles-')), 'gate');
-const GATE = writeGateFiles(path.join(ROOT, 'media', 'gate'), GATE_DIR, { node: '/bin/bash', gateJs: HELPER, socket: path.join(GATE_DIR, 'none.sock'), keyFile: path.join(GATE_DIR, 'key') }).dir;
+const BENCH_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-bench-gatefiles-'));
+const USER_Z = path.join(BENCH_DIR, 'user');
+function gateFiles(name: string, heartbeat = true): string {
+  const dir = path.join(BENCH_DIR, name);
+  writeGateFiles(path.join(ROOT, 'media', 'gate'), dir, { node: '/bin/bash', gateJs: HELPER, socket: path.join(dir, 'none.sock'), keyFile: path.join(dir, 'key'), userZdotdir: USER_Z });
+  if (!heartbeat) {
+    const conf = path.join(dir, 'gate.conf.sh');
+    fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace(/^readonly __twokey_beatdir=.*$/m, "readonly __twokey_beatdir=''"));
+  }
+  return dir;
+}
+const GATE = gateFiles('gate');
+const GATE_NO_BEAT = gateFiles('gate-no-beat', false);
 const RUNS = 5;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -50,7 +63,7 @@ function perLine(label: string, n: number, run: (gated: boolean) => number): voi
 
 function main(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-bench-gates-'));
-  const userZ = path.join(dir, 'user');
+  const userZ = USER_Z;
   fs.mkdirSync(userZ);
   fs.writeFileSync(path.join(userZ, '.zshrc'), 'alias ll="ls -l"\n');
   const log = path.join(dir, 'helper.log');
@@ -62,16 +75,22 @@ function main(): void {
     timeRun('bash', ['--norc', '--noprofile', '-i'], { ...base, HISTFILE: path.join(dir, '.bh'), ...(g ? { PROMPT_COMMAND: `source '${GATE}/bash-gate.sh'` } : {}) }, lines),
   );
   perLine('zsh -i (ZDOTDIR gate, preexec)', N, (g) =>
-    timeRun('zsh', ['-i'], { ...base, ...(g ? { ZDOTDIR: path.join(GATE, 'zsh'), TWOKEY_USER_ZDOTDIR: userZ } : { ZDOTDIR: userZ }) }, lines),
+    timeRun('zsh', ['-i'], { ...base, ...(g ? { ZDOTDIR: path.join(GATE, 'zsh') } : { ZDOTDIR: userZ }) }, lines),
   );
+
+  // The heartbeat alone: gated lines with it (on the right) and without it (on the left).
+  perLine('bash -i heartbeat (gated without → with)', N, (g) =>
+    timeRun('bash', ['--norc', '--noprofile', '-i'], { ...base, HISTFILE: path.join(dir, '.bh'), PROMPT_COMMAND: `source '${g ? GATE : GATE_NO_BEAT}/bash-gate.sh'` }, lines),
+  );
+  perLine('zsh -i heartbeat (gated without → with)', N, (g) => timeRun('zsh', ['-i'], { ...base, ZDOTDIR: path.join(g ? GATE : GATE_NO_BEAT, 'zsh') }, lines));
 
   const script = path.join(dir, 'script.sh');
   fs.writeFileSync(script, lines);
   perLine('bash script (BASH_ENV gate)', N, (g) => timeRun('bash', [script], { ...base, ...(g ? { BASH_ENV: path.join(GATE, 'bash-env.sh') } : {}) }));
   perLine('zsh script (.zshenv DEBUG trap)', N, (g) =>
-    timeRun('zsh', [script], { ...base, ...(g ? { ZDOTDIR: path.join(GATE, 'zsh'), TWOKEY_USER_ZDOTDIR: userZ } : { ZDOTDIR: userZ }) }),
+    timeRun('zsh', [script], { ...base, ...(g ? { ZDOTDIR: path.join(GATE, 'zsh') } : { ZDOTDIR: userZ }) }),
   );
-  const startup = (g: boolean) => timeRun('zsh', ['-c', 'true'], { ...base, ...(g ? { ZDOTDIR: path.join(GATE, 'zsh'), TWOKEY_USER_ZDOTDIR: userZ } : { ZDOTDIR: userZ }) });
+  const startup = (g: boolean) => timeRun('zsh', ['-c', 'true'], { ...base, ...(g ? { ZDOTDIR: path.join(GATE, 'zsh') } : { ZDOTDIR: userZ }) });
   perLine('zsh -c start-up', 1, startup);
   perLine('bash -c start-up', 1, (g) => timeRun('bash', ['-c', 'true'], { ...base, ...(g ? { BASH_ENV: path.join(GATE, 'bash-env.sh') } : {}) }));
 

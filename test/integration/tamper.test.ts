@@ -25,6 +25,9 @@ describe('A tampered terminal', () => {
     fs.rmSync(after, { force: true });
     assert.doesNotMatch(a.badge().text, /compromised/);
     const t = vscode.window.createTerminal({ name: 'twokey-tamper', shellPath: '/bin/bash', cwd: ws() });
+    // This terminal's records only (other tests' terminals may have been recorded before).
+    const before = records(a).length;
+    const mine = () => records(a).slice(before).filter((r) => r.terminal === 'twokey-tamper' || String(r.command).startsWith('echo ran >'));
     try {
       await new Promise((r) => setTimeout(r, 1500));
       // The engine reads innocent.sh when the line is checked (harmless then); the job rewrites
@@ -32,7 +35,7 @@ describe('A tampered terminal', () => {
       t.sendText(`(sleep 3; echo 'trap - DEBUG' > innocent.sh) &`);
       await new Promise((r) => setTimeout(r, 300));
       t.sendText('sleep 5; source ./innocent.sh');
-      const rec = await waitFor('a tamper record', () => records(a).find((r) => r.decision === 'tamper'), 60_000);
+      const rec = await waitFor('a tamper record', () => mine().find((r) => r.decision === 'tamper'), 60_000);
       assert.match(String(rec.command), /DEBUG trap was removed/);
       assert.deepEqual(rec.rules, ['guard.tamper']);
       assert.equal(rec.terminal, 'twokey-tamper');
@@ -40,7 +43,7 @@ describe('A tampered terminal', () => {
       assert.match(a.badge().tooltip, /Terminal 'twokey-tamper' was tampered with/);
       // The next command, harmless as it is, waits for a person; none can answer here.
       t.sendText(`echo ran > ${after}`);
-      await waitFor('the next command to be refused and recorded', () => records(a).find((r) => String(r.command).startsWith('echo ran >') && r.decision !== 'allowed'), 60_000);
+      await waitFor('the next command to be refused and recorded', () => mine().find((r) => String(r.command).startsWith('echo ran >') && r.decision !== 'allowed'), 60_000);
       assert.ok(!fs.existsSync(after), 'the command after the tampering did not run');
     } finally {
       t.dispose();

@@ -4,10 +4,21 @@
 # sources the user's file of the same name, and points ZDOTDIR back here, so that child
 # zsh processes (scripts, `zsh -c`, tasks) start here too and stay gated.
 #
-# The user's folder: TWOKEY_USER_ZDOTDIR (the editor's own ZDOTDIR, passed by the
-# extension), else $HOME. A user's .zshenv that sets ZDOTDIR moves it, as zsh would.
+# The user's folder: the editor's own ZDOTDIR, baked into gate.conf.sh by the extension (a
+# variable set in the shell, such as TWOKEY_USER_ZDOTDIR, changes nothing), else $HOME. A
+# user's .zshenv that sets ZDOTDIR moves it, as zsh would.
 typeset -g __twokey_zdir=${${(%):-%x}:A:h}
-typeset -g __twokey_udir=${TWOKEY_USER_ZDOTDIR:-$HOME}
+# The baked configuration, once per shell: read-only from then on.
+typeset -g __twokey_conf_new=''
+if [[ ${(t)__twokey_node} != *readonly* && -r $__twokey_zdir/../gate.conf.sh ]] && builtin source "$__twokey_zdir/../gate.conf.sh" && [[ -n ${__twokey_node-} ]]; then
+  __twokey_conf_new=1
+fi
+# (Without a baked configuration there is no gate to protect: the variable is taken as it is.)
+if [[ ${(t)__twokey_node} == *readonly* ]]; then
+  typeset -g __twokey_udir=${__twokey_user_zdotdir:-$HOME}
+else
+  typeset -g __twokey_udir=${TWOKEY_USER_ZDOTDIR:-$HOME}
+fi
 [[ $__twokey_udir == $__twokey_zdir ]] && __twokey_udir=$HOME
 # VS Code (or zsh's own default) may have put the history into this folder: not here.
 [[ ${HISTFILE-} == $__twokey_zdir/* ]] && HISTFILE=$__twokey_udir/${HISTFILE:t}
@@ -29,8 +40,68 @@ __twokey_check() {
     __twokey_tampered=''
     return 0
   fi
+  # Interactive: a command word that is one of the shell's functions or aliases (defined on an
+  # earlier line, or by an rc file): its definition goes with the line, so the engine judges
+  # what runs. (Scripts' functions are checked command by command when they run.)
+  if [[ -o interactive ]]; then
+    __twokey_defs "$1"
+    if [[ -n $__twokey_defs_text || -n $__twokey_defs_big ]]; then
+      __twokey_helper "${2:-terminal}" "$1" --defs "$__twokey_defs_text" --defs-omitted "$__twokey_defs_big"
+      return
+    fi
+  fi
   __twokey_risky "$1" || return 0
   __twokey_helper "${2:-terminal}" "$1"
+}
+
+# $1: a line. Sets __twokey_defs_text to the definitions of the functions and aliases that its
+# commands' first words name (the gate's own excepted), followed into what they run, and
+# __twokey_defs_big to the names whose definitions did not fit (16 KiB in all): those lines
+# are asked about. Both stay empty when every definition is plainly harmless to the
+# prefilter (`ll () { ls -l }` never leaves the shell).
+__twokey_defs() {
+  builtin emulate -L zsh
+  typeset -g __twokey_defs_text='' __twokey_defs_big=''
+  local __tk_sep='[;&|(){}`!]' __tk_w __tk_d __tk_seen=' ' __tk_nl=$'\n' __tk_risky=0
+  local -a __tk_todo
+  __tk_todo=("${(@f)${1//${~__tk_sep}/$__tk_nl}}")
+  while (( $#__tk_todo )); do
+    __tk_w=${__tk_todo[1]}
+    shift __tk_todo
+    while :; do
+      __tk_w=${__tk_w#"${__tk_w%%[![:space:]]*}"}
+      case ${__tk_w%%[[:space:]]*} in
+        if | then | else | elif | do | while | until | time | nocorrect | noglob | [A-Za-z_]*=*) [[ $__tk_w == *[[:space:]]* ]] && __tk_w=${__tk_w#*[[:space:]]} || __tk_w='' ;;
+        *) break ;;
+      esac
+    done
+    __tk_w=${__tk_w%%[[:space:]]*}
+    case $__tk_w in '' | *[^A-Za-z0-9_.:@%+,-]* | __twokey_*) continue ;; esac
+    [[ $__tk_seen == *" $__tk_w "* ]] && continue
+    __tk_seen+="$__tk_w "
+    __tk_d=''
+    if (( ${+aliases[$__tk_w]} )); then
+      __tk_d="alias $__tk_w=${(qq)aliases[$__tk_w]}"$'\n'
+      __twokey_risky "${aliases[$__tk_w]}" && __tk_risky=1
+      # What the alias runs may be a function or alias in turn.
+      __tk_todo+=("${(@f)${aliases[$__tk_w]//${~__tk_sep}/$__tk_nl}}")
+    fi
+    # (An autoloaded function not loaded yet has no text here; it is loaded from its file.)
+    if (( ${+functions[$__tk_w]} )) && [[ ${functions[$__tk_w]} != [[:space:]]#'builtin autoload -X'* ]]; then
+      __tk_d+="$__tk_w () {"$'\n'"${functions[$__tk_w]}"$'\n'"}"$'\n'
+      # The body as if typed; the functions it calls in turn.
+      __twokey_risky "${functions[$__tk_w]}" && __tk_risky=1
+      (( $#__tk_todo < 4096 )) && __tk_todo+=("${(@f)${functions[$__tk_w]//${~__tk_sep}/$__tk_nl}}")
+    fi
+    [[ -n $__tk_d ]] || continue
+    if (( ${#__twokey_defs_text} + ${#__tk_d} > 16384 )); then
+      __twokey_defs_big+="${__twokey_defs_big:+ }$__tk_w"
+    else
+      __twokey_defs_text+=$__tk_d
+    fi
+  done
+  (( __tk_risky )) || __twokey_defs_text='' __twokey_defs_big=''
+  return 0
 }
 
 # $1: the source, $2: the command text, $3…: extra helper options. The helper, Node, the
@@ -41,7 +112,8 @@ __twokey_helper() {
 }
 
 # Loaded once per shell: a read-only value cannot come from the environment, a plain one can.
-if [[ ${(t)__twokey_node} != *readonly* && -r $__twokey_zdir/../gate.conf.sh ]] && builtin source "$__twokey_zdir/../gate.conf.sh" && [[ -n ${__twokey_node-} ]]; then
+if [[ -n $__twokey_conf_new ]]; then
+  __twokey_conf_new=''
   typeset -gr __twokey_token="$RANDOM$RANDOM$RANDOM$RANDOM$$"
   typeset -g __twokey_tampered=''
   builtin source "$__twokey_zdir/../prefilter.sh"

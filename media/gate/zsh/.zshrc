@@ -18,6 +18,7 @@ ZDOTDIR=$__twokey_zdir
 if [[ ${(t)__twokey_node} == *readonly* && -o interactive && ${(t)__twokey_installed} != *readonly* ]]; then
   typeset -gr __twokey_installed=1
   typeset -g __twokey_armed=0
+  typeset -gi __twokey_beats=0
 
   __twokey_preexec() {
     # Before the line runs: hooks, functions and options as installed (the precmd hook may
@@ -41,6 +42,13 @@ if [[ ${(t)__twokey_node} == *readonly* && -o interactive && ${(t)__twokey_insta
     __twokey_armed=0
     [[ ${functions[__twokey_integrity]-} == "${__twokey_bodies[__twokey_integrity]}" ]] || functions[__twokey_integrity]=${__twokey_bodies[__twokey_integrity]}
     __twokey_integrity "$__tk_opt"
+    # The policy's protected variables as they are now (a policy reload rewrites the file).
+    __twokey_reread
+    # The heartbeat: the count of this shell's prompts, in a file named by its pid. The
+    # extension compares it with the commands shell integration reports: a gate that stopped
+    # running at the prompt (hooks removed, another shell exec'd) is noticed.
+    (( ++__twokey_beats ))
+    [[ -n ${__twokey_beatdir-} ]] && builtin print -rn -- $__twokey_beats 2>/dev/null >| $__twokey_beatdir/$$
     return 0
   }
 
@@ -103,7 +111,7 @@ if [[ ${(t)__twokey_node} == *readonly* && -o interactive && ${(t)__twokey_insta
   precmd_functions=(__twokey_precmd ${precmd_functions:#__twokey_precmd})
   # The gate's functions as installed: what the integrity check compares and restores.
   typeset -gA __twokey_bodies
-  for __tk_f in __twokey_preexec __twokey_precmd __twokey_integrity __twokey_report_tamper __twokey_check __twokey_helper __twokey_risky __twokey_maybe_named TRAPDEBUG; do
+  for __tk_f in __twokey_preexec __twokey_precmd __twokey_integrity __twokey_report_tamper __twokey_check __twokey_defs __twokey_helper __twokey_risky __twokey_maybe_named __twokey_reread TRAPDEBUG; do
     __twokey_bodies[$__tk_f]=${functions[$__tk_f]}
   done
   unset __tk_f

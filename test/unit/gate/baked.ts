@@ -20,12 +20,15 @@ export function builtGateJs(): string {
   return file;
 }
 
-export function bakedGate(opts: { node?: string; gateJs?: string; socket?: string; keyFile?: string; dir?: string } = {}): GateFiles {
+export function bakedGate(opts: { node?: string; gateJs?: string; socket?: string; keyFile?: string; dir?: string; userZdotdir?: string; userBashEnv?: string; protectedVariables?: string[] } = {}): GateFiles {
   const dir = opts.dir ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-gatefiles-')), 'gate');
   return writeGateFiles(MEDIA, dir, {
     node: opts.node ?? '/bin/bash',
     gateJs: opts.gateJs ?? FAKE_HELPER,
     socket: opts.socket ?? path.join(dir, 'no-broker.sock'),
     keyFile: opts.keyFile ?? path.join(dir, 'key'),
+    userZdotdir: opts.userZdotdir,
+    userBashEnv: opts.userBashEnv,
+    protectedVariables: opts.protectedVariables,
   });
 }

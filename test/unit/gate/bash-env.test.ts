@@ -95,7 +95,8 @@ test("a user's own BASH_ENV runs first and is not checked", () => {
     cwd: s.dir,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, BASH_ENV, TWOKEY_USER_BASH_ENV: user, FAKE_GATE_LOG: path.join(s.dir, 'calls.log') },
+    // The user's BASH_ENV is baked into the gate files, as the extension writes them.
+    env: { PATH: process.env.PATH, BASH_ENV: bakedGate({ dir: path.join(s.dir, 'gate'), userBashEnv: user }).bashEnv, FAKE_GATE_LOG: path.join(s.dir, 'calls.log') },
   });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(fs.readFileSync(path.join(s.dir, 'u.txt'), 'utf8').trim(), '1');

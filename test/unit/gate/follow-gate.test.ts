@@ -57,7 +57,7 @@ const LINES = [
 
 /** The gate files as the extension writes them, with this test's helper baked in. */
 function gateFor(dir: string): GateFiles {
-  return bakedGate({ node: process.execPath, gateJs: writeHelper(dir), dir: path.join(dir, 'gate') });
+  return bakedGate({ node: process.execPath, gateJs: writeHelper(dir), dir: path.join(dir, 'gate'), userZdotdir: path.join(dir, 'user') });
 }
 
 function runBash(work: string, dir: string, lines: string[]): string {
@@ -77,7 +77,7 @@ function runZsh(work: string, dir: string, lines: string[]): string {
     cwd: work,
     input: lines.join('\n') + '\n',
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: dir, ZDOTDIR: gateFor(dir).zshDir, TWOKEY_USER_ZDOTDIR: user },
+    env: { PATH: process.env.PATH, HOME: dir, ZDOTDIR: gateFor(dir).zshDir },
   });
   return r.stdout + r.stderr;
 }

@@ -71,7 +71,7 @@ function box(): Box & { log: string; tamperLog: string } {
 
 /** Types `lines` into an interactive shell with the gate; resolves when the shell exits. */
 function typeInto(shell: Shell, b: ReturnType<typeof box>, lines: string[], gate: { node?: string; gateJs?: string; socket?: string; keyFile?: string } = {}): Promise<string> {
-  const files = bakedGate({ ...gate, dir: path.join(b.dir, 'gate') });
+  const files = bakedGate({ ...gate, dir: path.join(b.dir, 'gate'), userZdotdir: path.join(b.dir, 'user') });
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: b.dir,
@@ -81,10 +81,10 @@ function typeInto(shell: Shell, b: ReturnType<typeof box>, lines: string[], gate
   };
   let args: string[];
   if (shell === 'bash') {
-    Object.assign(env, { HISTFILE: path.join(b.dir, '.hist'), HISTCONTROL: 'ignoreboth', PROMPT_COMMAND: `source '${files.bashGate}'`, BASH_ENV: files.bashEnv, ZDOTDIR: files.zshDir, TWOKEY_USER_ZDOTDIR: path.join(b.dir, 'user') });
+    Object.assign(env, { HISTFILE: path.join(b.dir, '.hist'), HISTCONTROL: 'ignoreboth', PROMPT_COMMAND: `source '${files.bashGate}'`, BASH_ENV: files.bashEnv, ZDOTDIR: files.zshDir });
     args = ['--norc', '--noprofile', '-i'];
   } else {
-    Object.assign(env, { ZDOTDIR: files.zshDir, TWOKEY_USER_ZDOTDIR: path.join(b.dir, 'user'), BASH_ENV: files.bashEnv });
+    Object.assign(env, { ZDOTDIR: files.zshDir, BASH_ENV: files.bashEnv });
     args = ['-i'];
   }
   return new Promise((resolve, reject) => {

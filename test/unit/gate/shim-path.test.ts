@@ -21,13 +21,13 @@ function tool(dir: string, who: string): string {
 }
 
 function world(): { dir: string; shims: string; user: string; log: string; gate: ReturnType<typeof bakedGate> } {
+  // (zsh's user folder, baked into the gate files: zdot below.)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-shimpath-'));
   const shims = tool(path.join(dir, 'shims'), 'shim');
   const user = tool(path.join(dir, 'user-bin'), 'user');
   const gateDir = path.join(dir, 'gate');
   // As the extension writes them, with the shims' folder baked in.
-  writeGateFiles(MEDIA, gateDir, { node: '/bin/bash', gateJs: FAKE_HELPER, socket: path.join(gateDir, 'no.sock'), keyFile: path.join(gateDir, 'key'), shimDir: shims });
-  const gate = { dir: gateDir, bashGate: path.join(gateDir, 'bash-gate.sh'), bashEnv: path.join(gateDir, 'bash-env.sh'), zshDir: path.join(gateDir, 'zsh') };
+  const gate = writeGateFiles(MEDIA, gateDir, { node: '/bin/bash', gateJs: FAKE_HELPER, socket: path.join(gateDir, 'no.sock'), keyFile: path.join(gateDir, 'key'), shimDir: shims, userZdotdir: path.join(dir, 'zdot') });
   return { dir, shims, user, log: path.join(dir, 'ran.log'), gate };
 }
 
@@ -57,7 +57,7 @@ test('zsh: a PATH put in front of the shims by .zshrc or a precmd hook does not 
     cwd: w.dir,
     input: ['psql -c "select 1"', 'psql -c "select 2"', 'echo "$PATH" > path.txt', ''].join('\n'),
     encoding: 'utf8',
-    env: { PATH: `${w.shims}:${process.env.PATH}`, HOME: w.dir, ZDOTDIR: w.gate.zshDir, TWOKEY_USER_ZDOTDIR: zdot, FAKE_GATE_LOG: path.join(w.dir, 'calls.log'), RAN_LOG: w.log },
+    env: { PATH: `${w.shims}:${process.env.PATH}`, HOME: w.dir, ZDOTDIR: w.gate.zshDir, FAKE_GATE_LOG: path.join(w.dir, 'calls.log'), RAN_LOG: w.log },
   });
   assert.deepEqual(ran(w.log), ['shim', 'shim'], r.stdout + r.stderr);
   assert.equal(fs.readFileSync(path.join(w.dir, 'path.txt'), 'utf8').trim().split(':')[0], w.shims);

@@ -13,7 +13,6 @@ import * as path from 'node:path';
 
 import { bakedGate, MEDIA } from './baked';
 
-const ZDOTDIR = bakedGate().zshDir;
 
 const USER_ZSHRC = [
   'alias ll="echo from-alias"',
@@ -45,8 +44,8 @@ function setup(userFiles: Record<string, string> = { '.zshrc': USER_ZSHRC, '.zsh
   const env = {
     PATH: process.env.PATH,
     HOME: dir,
-    ZDOTDIR,
-    TWOKEY_USER_ZDOTDIR: user,
+    // The user's folder is baked into the gate files, as the extension writes them.
+    ZDOTDIR: bakedGate({ dir: path.join(dir, 'gate'), userZdotdir: user }).zshDir,
     FAKE_GATE_LOG: log,
   };
   const finish = (r: { stdout: string; stderr: string; status: number | null }): Run => ({
@@ -89,7 +88,8 @@ test('interactive: the next line after a refusal runs normally', () => {
 });
 
 test("interactive: the user's .zshenv, .zshrc, aliases and precmd hooks keep working; harmless lines never call out", () => {
-  const { dir, work, calls } = setup().interactive([
+  const s = setup();
+  const { dir, work, calls } = s.interactive([
     'll > ll.txt',
     'echo "$FROM_USER_RC $FROM_USER_ENV" > vars.txt',
     'ls > /dev/null; grep -r delete . > /dev/null; echo "rm -rf /" > s.txt',
@@ -99,7 +99,7 @@ test("interactive: the user's .zshenv, .zshrc, aliases and precmd hooks keep wor
   assert.equal(read(work, 'll.txt'), 'from-alias');
   assert.equal(read(work, 'vars.txt'), 'yes 1');
   assert.equal(read(work, 's.txt'), 'rm -rf /');
-  assert.ok(!read(work, 'hist.txt').startsWith(ZDOTDIR), 'history is not kept in the gate folder');
+  assert.ok(!read(work, 'hist.txt').startsWith(path.join(dir, 'gate')), 'history is not kept in the gate folder');
   assert.ok(fs.readFileSync(path.join(dir, 'precmd.log'), 'utf8').split('\n').filter(Boolean).length >= 4);
 });
 
