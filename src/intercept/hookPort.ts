@@ -100,7 +100,10 @@ export async function startHookPort(o: HookPortOptions): Promise<HookPort> {
       const payload = buf.subarray(header.cwdLen, header.len).toString('utf8');
       void o.answer(header.agent, payload, path.isAbsolute(cwd) ? cwd : '/').then(
         (r) => {
-          if (!r) return sock.destroy();
+          if (!r) {
+            sock.destroy();
+            return;
+          }
           const out = Buffer.from(r.stdout, 'utf8');
           const err = Buffer.from(r.stderr, 'utf8');
           sock.end(Buffer.concat([Buffer.from(`${HOOK_PORT_MAGIC} ${serverToken} ${r.exitCode} ${out.length} ${err.length}\n`, 'latin1'), out, err]));
