@@ -11,7 +11,13 @@ const tiers = [
   ['integration', 'npm', ['run', '--silent', 'test:integration']],
   ['ui', 'npm', ['run', '--silent', 'test:ui']],
 ];
-const only = process.env.TWOKEY_TIERS?.split(',');
+// TWOKEY_TIERS=unit,ui runs only those; a name that is no tier is an error, not an empty run.
+const only = process.env.TWOKEY_TIERS?.split(',').filter(Boolean);
+const unknown = (only ?? []).filter((n) => !tiers.some(([name]) => name === n));
+if (unknown.length) {
+  console.error(`TWOKEY_TIERS: no such tier: ${unknown.join(', ')} (tiers: ${tiers.map(([n]) => n).join(', ')})`);
+  process.exit(64);
+}
 
 function runTier(name, cmd, args) {
   return new Promise((resolve) => {
@@ -39,7 +45,7 @@ function runTier(name, cmd, args) {
 
 const results = [];
 for (const [name, cmd, args] of tiers) {
-  if (only && !only.includes(name)) continue;
+  if (only?.length && !only.includes(name)) continue;
   console.log(`\n===== ${name} =====`);
   results.push(await runTier(name, cmd, args));
 }
@@ -48,4 +54,5 @@ for (const r of results) console.log(`${r.name.padEnd(12)} ${r.code === 0 ? 'ok 
 const pass = results.reduce((a, r) => a + r.pass, 0);
 const fail = results.reduce((a, r) => a + r.fail, 0);
 console.log(`${pass} passed, ${fail} failed`);
-process.exit(results.every((r) => r.code === 0) ? 0 : 1);
+// A run that ran no test passed nothing.
+process.exit(results.every((r) => r.code === 0) && pass > 0 ? 0 : 1);

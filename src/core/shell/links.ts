@@ -6,6 +6,8 @@
  * through it. A path is rewritten only when its real location is one the rules weigh
  * differently: the workspace, the home folder (or a folder above either), or a system
  * folder. A link elsewhere (macOS's /tmp → /private/tmp) leaves the path as written.
+ * A link made earlier on the same line (`ln -s ~/proj /tmp/l; rm -rf /tmp/l/`) does not exist
+ * at check time: it is followed as if it did, from the point in the line where it is made.
  */
 import { posix } from 'node:path';
 import { DYN, type ParsedLine, type SimpleCommand, type Word } from './model';
@@ -99,6 +101,40 @@ function resolveWord(w: Word, c: SimpleCommand, p: Places): Word {
   return seen === undefined ? w : { value: eq + seen, raw: w.raw };
 }
 
+/** `ln -s TARGET LINK` (and `ln -s TARGET DIR/`): the link it makes, as [link, target], absolute. */
+function plannedLink(c: SimpleCommand, cwd: string | undefined, home: string | undefined): [string, string] | undefined {
+  if (c.name !== 'ln') return undefined;
+  let symbolic = false;
+  const operands: string[] = [];
+  for (const w of c.args) {
+    const v = w.value;
+    if (v.includes(DYN)) return undefined;
+    if (v === '--symbolic' || /^-[a-zA-Z]*s/.test(v)) symbolic = true;
+    else if (!v.startsWith('-')) operands.push(v);
+  }
+  if (!symbolic || operands.length !== 2) return undefined;
+  const [target, name] = operands;
+  let link = resolvePath(name, cwd, home);
+  if (name.endsWith('/')) link = posix.join(link, posix.basename(target));
+  if (!link.startsWith('/')) return undefined;
+  link = posix.normalize(link).replace(/(.)\/$/, '$1');
+  // A relative target is relative to the link's own folder.
+  const to = target.startsWith('/') || target.startsWith('~') ? resolvePath(target, cwd, home) : posix.join(posix.dirname(link), target);
+  return to.startsWith('/') ? [link, posix.normalize(to).replace(/(.)\/$/, '$1')] : undefined;
+}
+
+/** The file source as it will be once the line's own links exist. */
+function withPlanned(files: FileSource, planned: Map<string, string>): FileSource {
+  const real = (p: string, depth: number): string | undefined => {
+    const n = posix.normalize(p);
+    for (const [link, to] of planned) {
+      if (depth < 16 && (n === link || n.startsWith(link + '/'))) return real(to + n.slice(link.length), depth + 1) ?? to + n.slice(link.length);
+    }
+    return files.realpath!(n);
+  };
+  return { ...files, realpath: (p) => real(p, 0) };
+}
+
 /**
  * Rewrites, in place, the path arguments and redirect targets of commands that delete or
  * overwrite, to where their links lead. `cwd` is the terminal's folder (used when a command
@@ -116,11 +152,13 @@ export function resolveLinks(parsed: ParsedLine, files: FileSource | undefined, 
   }
   const p: Places = { home: where.home, roots, files, left: MAX_LINKS_PER_LINE };
   const cwds = new Map<string, string | undefined>();
+  const planned = new Map<string, string>();
   for (const c of parsed.commands) {
+    if (planned.size) p.files = withPlanned(files, planned);
     // `cd /tmp/link && rm -rf src`: the folder the command runs in, through its links.
     if (c.cwd && c.cwd !== where.cwd && c.cwd.startsWith('/') && !c.cwd.includes(DYN)) {
       if (!cwds.has(c.cwd)) {
-        const real = files.realpath(c.cwd);
+        const real = p.files.realpath!(c.cwd);
         cwds.set(c.cwd, real && real !== c.cwd ? weighed(real, p) : undefined);
       }
       const seen = cwds.get(c.cwd);
@@ -131,5 +169,10 @@ export function resolveLinks(parsed: ParsedLine, files: FileSource | undefined, 
     const upTo = c.name === 'find' ? c.args.findIndex((w) => /^[-(!]/.test(w.value)) : -1;
     if (TOUCHERS.has(c.name)) c.args = c.args.map((w, i) => (upTo >= 0 && i >= upTo ? w : resolveWord(w, withCwd, p)));
     if (c.redirects.length) c.redirects = c.redirects.map((r) => (/>/.test(r.op) ? { ...r, target: resolveWord(r.target, withCwd, p) } : r));
+    const made = plannedLink(c, withCwd.cwd && !withCwd.cwd.includes(DYN) ? withCwd.cwd : undefined, where.home);
+    if (made && planned.size < MAX_LINKS_PER_LINE) {
+      planned.set(made[0], made[1]);
+      cwds.clear();
+    }
   }
 }

@@ -73,3 +73,23 @@ test('real links on disk: a link into the workspace, and one to a scratch folder
   assert.equal(req(`rm ${out}/into-ws`).decision, 'allow', 'the link itself');
   assert.equal(req(`rm -rf ${out}/into-scratch/*`).decision, req(`rm -rf ${base}/scratch/*`).decision, 'a link elsewhere is judged like its target');
 });
+
+test('a link made earlier on the same line is followed from where it is made', async () => {
+  const e = await createEngine({ files: linked({}), timeBudgetMs: 5000 });
+  const req = (command: string) => e.check({ command, cwd: WS, workspaceRoot: WS, home: HOME });
+  for (const line of [
+    `ln -s ${WS} /tmp/l; rm -rf /tmp/l/`,
+    `ln -sfn ${WS} /tmp/l && rm -rf /tmp/l/*`,
+    'ln -s ~ /tmp/h && rm -rf /tmp/h/*',
+    `ln -s ${WS}/src /tmp/ && rm -rf /tmp/src/*`,
+    `ln --symbolic ${WS} /tmp/w; cd /tmp/w && rm -rf src`,
+  ]) {
+    const v = req(line);
+    assert.notEqual(v.decision, 'allow', line);
+  }
+  assert.match(req(`ln -s ${WS} /tmp/l; rm -rf /tmp/l/*`).reason, /workspace/);
+  // Look-alikes: the link removed itself, a link to a scratch folder, a deletion before the link exists.
+  for (const line of ['ln -s /tmp/scratch /tmp/l && rm -rf /tmp/l/*', `ln -s ${WS} /tmp/l && rm /tmp/l`, `rm -rf /tmp/l/*; ln -s ${WS} /tmp/l`]) {
+    assert.equal(req(line).decision, 'allow', line);
+  }
+});
