@@ -109,35 +109,35 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   context.subscriptions.push(coverage);
   let elevation: string | undefined;
   const surfaces = () => protectionSurfaces({ gateEnabled: () => settings.gateEnabled, socketPath, coverage, tamper, workspace, agentHooks, elevation: () => elevation });
-  const env = new EnvironmentController({ ws, root: workspace, audit, protection, log, surfaces, userPolicy: () => settings.policy });
-  context.subscriptions.push(env, badgeStale.event(() => env.refresh()), pendingCount.event((n) => env.setPending(n)));
+  const environment = new EnvironmentController({ ws, root: workspace, audit, protection, log, surfaces, userPolicy: () => settings.policy });
+  context.subscriptions.push(environment, badgeStale.event(() => environment.refresh()), pendingCount.event((n) => environment.setPending(n)));
   registerObservationAndTasks(context, { decisions, engine, audit, log, workspaceRoot: root, protection, tamper, heartbeat, decisionTimeoutSeconds: settings.decisionTimeoutSeconds });
   // Credential and guard files (keep or revert, a loosened policy waits for a person) and
   // variables kept out of terminals unless one terminal is elevated.
-  const credentials = registerCredentialWatch(context, { root: workspace, storageDir: context.globalStorageUri.fsPath, policyGate, audit, log, ws, applyPolicy: () => env.applyPolicy(), collection: context.environmentVariableCollection });
+  const credentials = registerCredentialWatch(context, { root: workspace, storageDir: context.globalStorageUri.fsPath, policyGate, audit, log, ws, applyPolicy: () => environment.applyPolicy(), collection: context.environmentVariableCollection });
   context.subscriptions.push(
     credentials.elevation.onDidChange((note) => {
       elevation = note;
-      env.refresh();
+      environment.refresh();
     }),
   );
 
   context.subscriptions.push(
-    ...registerCommands({ context, workspace, audit, auditDir, engine, log, env, protection, coverage, credentials, agentHooks }),
+    ...registerCommands({ context, workspace, audit, auditDir, engine, log, environment, protection, coverage, credentials, agentHooks }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('twokey.gate.enabled') || e.affectsConfiguration('twokey.shims') || e.affectsConfiguration('twokey.decisionTimeoutSeconds')) {
         applyGates();
-        env.refresh();
+        environment.refresh();
       }
-      if (e.affectsConfiguration('twokey.policy')) env.applyPolicy();
-      else if (settings.changed(e)) env.refresh();
+      if (e.affectsConfiguration('twokey.policy')) environment.applyPolicy();
+      else if (settings.changed(e)) environment.refresh();
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => env.applyPolicy()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => environment.applyPolicy()),
   );
   if (audit) context.subscriptions.push(verifyAuditAtStartup(audit, log));
 
-  log.info(`[activate] TwoKey is guarding ${workspace ?? 'this window'}; environment ${env.environment.environment}`);
-  return twoKeyApi({ socketPath, audit, auditDir, engine, env, protection, coverage, auditKeyKept: keyKept });
+  log.info(`[activate] TwoKey is guarding ${workspace ?? 'this window'}; environment ${environment.environment.environment}`);
+  return twoKeyApi({ socketPath, audit, auditDir, engine, environment, protection, coverage, auditKeyKept: keyKept });
 }
 
 export function deactivate(): void {

@@ -93,21 +93,8 @@ async function classifyHere(call: AgentCall, root: string, home: string): Promis
 }
 
 async function record(root: string, call: AgentCall, v: Verdict, decision: 'allowed' | 'denied' | 'observed', durationMs: number, home: string): Promise<void> {
-  const { appendOnce } = await import('../core/audit');
-  await appendOnce(path.join(root, '.twokey'), {
-    source: call.agent,
-    command: describeCall(call, home),
-    cwd: call.cwd,
-    environment: v.environment,
-    evidence: v.evidence,
-    risk: v.risk,
-    rules: v.rules,
-    decision,
-    decidedBy: 'policy',
-    durationMs,
-    reason: v.reason,
-    session: call.session,
-  });
+  const { appendOnce, policyEntry } = await import('../core/audit');
+  await appendOnce(path.join(root, '.twokey'), policyEntry(v, { source: call.agent, command: describeCall(call, home), cwd: call.cwd, decision, durationMs, session: call.session }));
 }
 
 async function local(call: AgentCall, started: number): Promise<HookOutcome> {

@@ -128,22 +128,20 @@ async function recordOffline(args: Args, v: Verdict, decision: 'denied' | 'tampe
     d = up;
   }
   if (!dir) return;
-  const { appendOnce } = await import('../core/audit');
-  await appendOnce(dir, {
-    source: args.source,
-    command: args.command,
-    cwd: args.cwd,
-    environment: v.environment,
-    evidence: v.evidence,
-    risk: v.risk,
-    rules: v.rules,
-    decision,
-    decidedBy: 'policy',
-    reason:
-      decision === 'tamper'
-        ? `The TwoKey gate found itself changed in shell ${args.shellPid ?? '?'} (${args.command}); it restored itself. The extension could not be reached.`
-        : `The TwoKey extension could not be reached to ask a person, so the gate refused on its own: ${v.reason}`,
-  });
+  const { appendOnce, policyEntry } = await import('../core/audit');
+  await appendOnce(
+    dir,
+    policyEntry(v, {
+      source: args.source,
+      command: args.command,
+      cwd: args.cwd,
+      decision,
+      reason:
+        decision === 'tamper'
+          ? `The TwoKey gate found itself changed in shell ${args.shellPid ?? '?'} (${args.command}); it restored itself. The extension could not be reached.`
+          : `The TwoKey extension could not be reached to ask a person, so the gate refused on its own: ${v.reason}`,
+    }),
+  );
 }
 
 /**

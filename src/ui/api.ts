@@ -30,21 +30,21 @@ export interface ApiParts {
   audit: AuditLog | undefined;
   auditDir: string | undefined;
   engine: Engine;
-  env: EnvironmentController;
+  environment: EnvironmentController;
   protection: Protection;
   coverage: TerminalCoverage;
   auditKeyKept: string;
 }
 
 export function twoKeyApi(p: ApiParts): TwoKeyApi {
-  const { env, coverage } = p;
+  const { environment: controller, coverage } = p;
   return {
     socketPath: p.socketPath,
     auditFile: p.audit && p.auditDir ? path.join(p.auditDir, 'audit.jsonl') : undefined,
     engine: p.engine,
-    environment: () => env.environment,
-    badge: () => ({ text: env.badge.text, tooltip: env.badge.tooltipText }),
-    refreshEnvironment: () => env.refresh(),
+    environment: () => controller.environment,
+    badge: () => ({ text: controller.badge.text, tooltip: controller.badge.tooltipText }),
+    refreshEnvironment: () => controller.refresh(),
     protection: p.protection,
     ungatedTerminals: () => coverage.ungated().map((u) => ({ name: u.name, state: u.coverage.state, reason: u.coverage.reason })),
     checkTerminal: async (t) => (await coverage.check(t))?.state,

@@ -17,7 +17,7 @@ import {
   ExpectedChanges,
   PolicyGate,
   SnapshotStore,
-  classifyPath,
+  classifyWatchedFile,
   decodeText,
   homeCredentialFiles,
   isLoosening,
@@ -186,7 +186,7 @@ class CredentialWatchFeature implements CredentialWatch {
     }
     try {
       const bytes = readBytes(file);
-      const c = classifyPath(file, this.d.root, this.specs);
+      const c = classifyWatchedFile(file, this.d.root, this.specs);
       if (bytes && c?.kind === 'guard' && c.guard === 'policy' && isLoosening('policy', undefined, bytes.toString('utf8')).loosening) {
         // A workspace policy seen for the first time that loosens the defaults: the baseline
         // is no policy, and the file on disk is a loosening a person is asked about once.
@@ -206,7 +206,7 @@ class CredentialWatchFeature implements CredentialWatch {
       if (!/[*?[{]/.test(s.pattern)) continue;
       try {
         const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.file(s.base), s.pattern), '**/{node_modules,.git}/**', 200);
-        for (const u of uris) if (classifyPath(u.fsPath, this.d.root, this.specs)) out.push(u.fsPath);
+        for (const u of uris) if (classifyWatchedFile(u.fsPath, this.d.root, this.specs)) out.push(u.fsPath);
       } catch {
         /* a folder that does not exist */
       }
@@ -236,7 +236,7 @@ class CredentialWatchFeature implements CredentialWatch {
 
   /** One change: explained, harmless, or asked. Runs one at a time (one modal at a time). */
   private async check(file: string, created: boolean): Promise<void> {
-    const c = classifyPath(file, this.d.root, this.specs);
+    const c = classifyWatchedFile(file, this.d.root, this.specs);
     if (!c) return;
     const label = labelOf(file, this.d.root, this.home);
     const current = readBytes(file);
@@ -337,7 +337,7 @@ class CredentialWatchFeature implements CredentialWatch {
   private opened(doc: vscode.TextDocument): void {
     if (doc.uri.scheme !== 'file') return;
     const file = doc.uri.fsPath;
-    const c = classifyPath(file, this.d.root, this.specs);
+    const c = classifyWatchedFile(file, this.d.root, this.specs);
     if (!c || c.kind !== 'credential') return;
     const now = Date.now();
     if (now - (this.lastRead.get(file) ?? 0) < READ_RECORD_EVERY_MS) return;

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { guardPathOf, GUARD_PATH_WORDS } from '../../src/core/guardPaths';
 import { createEngine } from '../../src/core/engine';
 import { classifyCall, guardFileKind, isCredentialFile } from '../../src/core/hooks/classify';
-import { classifyPath, workspaceSpecs } from '../../src/core/credentials';
+import { classifyWatchedFile, workspaceSpecs } from '../../src/core/credentials';
 import type { AgentCall } from '../../src/core/hooks/types';
 
 function world() {
@@ -116,8 +116,8 @@ test('the agent hooks: the same registry for edits, and reading the chain key is
 test('the credential watch: every guard file of the registry is watched and classified, symlinked ones too', () => {
   const { ws } = world();
   const specs = workspaceSpecs(ws);
-  assert.deepEqual(classifyPath(path.join(ws, '.codex', 'config.toml'), ws, specs), { kind: 'guard', guard: 'agent-settings', rel: '.codex/config.toml' });
-  assert.equal(classifyPath(path.join(ws, '.twokey', 'policy.json'), ws, specs)?.kind, 'guard');
-  assert.equal(classifyPath(path.join(ws, '.twokey', 'audit.jsonl'), ws, specs), undefined, "TwoKey's own appends are not a guard change");
+  assert.deepEqual(classifyWatchedFile(path.join(ws, '.codex', 'config.toml'), ws, specs), { kind: 'guard', guard: 'agent-settings', rel: '.codex/config.toml' });
+  assert.equal(classifyWatchedFile(path.join(ws, '.twokey', 'policy.json'), ws, specs)?.kind, 'guard');
+  assert.equal(classifyWatchedFile(path.join(ws, '.twokey', 'audit.jsonl'), ws, specs), undefined, "TwoKey's own appends are not a guard change");
   assert.ok(specs.some((s) => s.kind === 'guard' && s.pattern === '.gemini/settings.json'));
 });

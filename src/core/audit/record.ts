@@ -3,7 +3,7 @@
  * Pure: no file system, no `vscode`.
  */
 import * as crypto from 'node:crypto';
-import type { EnvironmentName, Evidence, Risk, Source } from '../types';
+import type { EnvironmentName, Evidence, Risk, Source, Verdict } from '../types';
 import { maskObject, maskSecrets } from '../redact';
 import { canonicalJson } from '../json';
 
@@ -85,6 +85,14 @@ export type AuditEntry = {
   terminal?: string;
   user?: string;
 };
+
+/**
+ * The entry for a verdict decided without a person (an agent's hook on its own, the offline
+ * gate): what the engine found, decided by policy.
+ */
+export function policyEntry(v: Pick<Verdict, 'environment' | 'evidence' | 'risk' | 'rules' | 'reason'>, e: Omit<AuditEntry, 'environment' | 'evidence' | 'risk' | 'rules' | 'decidedBy'>): AuditEntry {
+  return { reason: v.reason, ...e, environment: v.environment, evidence: v.evidence, risk: v.risk, rules: v.rules, decidedBy: 'policy' };
+}
 
 export const GENESIS = '0'.repeat(64);
 

@@ -10,6 +10,6 @@ export type { Expectation } from './expected';
 export { isLoosening, guardKindOf, policyLoosening, APPROVAL_SETTINGS } from './loosening';
 export type { GuardKind, Loosening } from './loosening';
 export { PolicyGate } from './policyGate';
-export { classifyPath, homeCredentialFiles, labelOf, policyWatchSpecs, workspaceSpecs, GUARD_GLOBS, WORKSPACE_CREDENTIAL_GLOBS } from './paths';
+export { classifyWatchedFile, homeCredentialFiles, labelOf, policyWatchSpecs, workspaceSpecs, GUARD_GLOBS, WORKSPACE_CREDENTIAL_GLOBS } from './paths';
 export type { WatchSpec } from './paths';
 export { maskedVariableNames, NEVER_MASKED } from './variables';

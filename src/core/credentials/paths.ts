@@ -96,7 +96,7 @@ export function workspaceSpecs(root: string, policyWatch: readonly string[] = []
 const SKIP = /(?:^|[/\\])(?:node_modules|\.git)(?:[/\\]|$)/;
 
 /** What a changed path is: a guard file of some kind, a credential file, or neither. */
-export function classifyPath(file: string, root: string | undefined, specs: readonly WatchSpec[]): { kind: 'guard'; guard: GuardKind; rel: string } | { kind: 'credential'; rel: string } | undefined {
+export function classifyWatchedFile(file: string, root: string | undefined, specs: readonly WatchSpec[]): { kind: 'guard'; guard: GuardKind; rel: string } | { kind: 'credential'; rel: string } | undefined {
   if (root) {
     const rel = path.relative(root, file);
     if (!rel.startsWith('..') && !path.isAbsolute(rel)) {

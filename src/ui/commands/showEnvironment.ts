@@ -3,4 +3,4 @@ import { showEnvironmentPick } from '../environmentPick';
 import type { TwoKeyCommand } from './types';
 
 /** `TwoKey: Show Environment` (the badge's click): evidence, protection, actions. */
-export const showEnvironment: TwoKeyCommand = (d) => vscode.commands.registerCommand('twokey.showEnvironment', () => showEnvironmentPick(d.env, d.protection, d.coverage));
+export const showEnvironment: TwoKeyCommand = (d) => vscode.commands.registerCommand('twokey.showEnvironment', () => showEnvironmentPick(d.environment, d.protection, d.coverage));

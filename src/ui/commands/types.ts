@@ -17,7 +17,7 @@ export interface CommandDeps {
   auditDir: string | undefined;
   engine: Engine;
   log: Logger;
-  env: EnvironmentController;
+  environment: EnvironmentController;
   protection: Protection;
   coverage: TerminalCoverage;
   credentials: CredentialWatch;

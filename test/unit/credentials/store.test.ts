@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ExpectedChanges, PolicyGate, SnapshotStore, classifyPath, homeCredentialFiles, maskedVariableNames, pathsInCommand, policyWatchSpecs, workspaceSpecs } from '../../../src/core/credentials';
+import { ExpectedChanges, PolicyGate, SnapshotStore, classifyWatchedFile, homeCredentialFiles, maskedVariableNames, pathsInCommand, policyWatchSpecs, workspaceSpecs } from '../../../src/core/credentials';
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'twokey-cred-'));
@@ -131,15 +131,15 @@ describe('watched paths', () => {
 
   test('classifies guard files, credential files and neither', () => {
     const specs = [...workspaceSpecs('/ws'), ...homeCredentialFiles('/home/u')];
-    assert.deepEqual(classifyPath('/ws/.twokey/policy.json', '/ws', specs), { kind: 'guard', guard: 'policy', rel: '.twokey/policy.json' });
-    assert.equal(classifyPath('/ws/.twokey/audit.jsonl', '/ws', specs), undefined, 'the audit log is not a guard file');
-    assert.equal(classifyPath('/ws/.claude/settings.local.json', '/ws', specs)?.kind, 'guard');
-    assert.equal(classifyPath('/ws/.github/hooks/twokey.json', '/ws', specs)?.kind, 'guard');
-    assert.deepEqual(classifyPath('/ws/config/.env.production', '/ws', specs), { kind: 'credential', rel: 'config/.env.production' });
-    assert.equal(classifyPath('/ws/node_modules/x/.env', '/ws', specs), undefined);
-    assert.equal(classifyPath('/ws/src/index.ts', '/ws', specs), undefined);
-    assert.equal(classifyPath('/home/u/.aws/credentials', '/ws', specs)?.kind, 'credential');
-    assert.equal(classifyPath('/home/u/.ssh/known_hosts', '/ws', specs), undefined);
+    assert.deepEqual(classifyWatchedFile('/ws/.twokey/policy.json', '/ws', specs), { kind: 'guard', guard: 'policy', rel: '.twokey/policy.json' });
+    assert.equal(classifyWatchedFile('/ws/.twokey/audit.jsonl', '/ws', specs), undefined, 'the audit log is not a guard file');
+    assert.equal(classifyWatchedFile('/ws/.claude/settings.local.json', '/ws', specs)?.kind, 'guard');
+    assert.equal(classifyWatchedFile('/ws/.github/hooks/twokey.json', '/ws', specs)?.kind, 'guard');
+    assert.deepEqual(classifyWatchedFile('/ws/config/.env.production', '/ws', specs), { kind: 'credential', rel: 'config/.env.production' });
+    assert.equal(classifyWatchedFile('/ws/node_modules/x/.env', '/ws', specs), undefined);
+    assert.equal(classifyWatchedFile('/ws/src/index.ts', '/ws', specs), undefined);
+    assert.equal(classifyWatchedFile('/home/u/.aws/credentials', '/ws', specs)?.kind, 'credential');
+    assert.equal(classifyWatchedFile('/home/u/.ssh/known_hosts', '/ws', specs), undefined);
   });
 });
 
