@@ -59,20 +59,24 @@ test('the worker thread gives the same verdicts as the host engine, and judges w
 });
 
 test('a loosening on disk the host has not accepted does not reach the worker', async () => {
-  // The file allows everything; the host holds it back (as the policy gate does until a person approves).
-  const { ws, opts } = workspace({ version: 1, overrides: [{ rule: '*', decision: 'allow' }] });
+  // The file allows `git reset --hard`; the host holds it back (as the policy gate does until a person approves).
+  const { ws, opts } = workspace({ version: 1, overrides: [{ rule: 'git.reset.hard', decision: 'allow' }] });
+  const req: CheckRequest = { command: 'git reset --hard', cwd: ws, workspaceRoot: ws, home: opts.homeDir };
+  const fromDisk = await createWorkspaceEngine(opts);
+  assert.equal(fromDisk.engine.check(req).decision, 'allow', 'the file on disk would allow it');
   const host = await createWorkspaceEngine(opts);
   host.setPolicySource((f) => (f.endsWith('policy.json') ? '{}' : undefined));
   host.reload();
-  const off = new OffThreadCheck({ script: SCRIPT, worker: opts, policy: host.policy(), fallback: () => hostVerdict('fallback') });
-  try {
-    const req: CheckRequest = { command: 'rm -rf /', cwd: ws, workspaceRoot: ws, home: opts.homeDir };
-    const v = await off.check(req);
-    assert.notEqual(v.decision, 'allow');
-    assert.equal(v.decision, host.engine.check(req).decision);
-    assert.equal(off.fallbacks, 0);
-  } finally {
-    await off.dispose();
+  assert.notEqual(host.engine.check(req).decision, 'allow');
+  for (const script of [SCRIPT, path.join(ROOT, 'dist', 'classify-worker.js')]) {
+    const off = new OffThreadCheck({ script, worker: opts, policy: host.policy(), fallback: () => hostVerdict('fallback') });
+    try {
+      const v = await off.check(req);
+      assert.equal(v.decision, host.engine.check(req).decision, script);
+      assert.equal(off.fallbacks, 0, `${script}: answered by the worker`);
+    } finally {
+      await off.dispose();
+    }
   }
 });
 
