@@ -7,7 +7,7 @@
  * leaves the shell. Pure: no `vscode`.
  */
 import { ruleNames } from './index';
-import { GATE_VARIABLES } from './guard';
+import { GATE_VARIABLES, NAME_TABLES } from './guard';
 import { INTERPRETERS, RUNNERS, SHELLS, wrapperWords } from '../shell/unwrap';
 import { LOCAL_RULE_WORDS } from './local';
 import { PLANT_NAMES } from '../shell/plant';
@@ -25,7 +25,7 @@ const WRAPPERS = [
 ];
 
 /** Commands the guard rules judge (hooks, traps, options of the gates), and builtins a function could stand in for. */
-const GUARD_COMMANDS = ['kill', 'trap', 'builtin', 'command', 'eval', 'exec', 'source', 'unfunction', 'unhash', 'disable', 'enable', 'add-zsh-hook', 'functions', 'setopt', 'unsetopt', 'shopt', 'emulate', 'set', 'trap', 'mapfile', 'readarray', 'getopts', 'let', 'vared'];
+const GUARD_COMMANDS = ['kill', 'trap', 'builtin', 'command', 'eval', 'exec', 'source', 'unfunction', 'hash', 'unhash', 'disable', 'enable', 'add-zsh-hook', 'functions', 'setopt', 'unsetopt', 'shopt', 'emulate', 'set', 'trap', 'mapfile', 'readarray', 'getopts', 'let', 'vared'];
 
 function sortedUnique(xs: Iterable<string>): string[] {
   return [...new Set(xs)].filter(Boolean).sort();
@@ -43,7 +43,7 @@ export function prefilterWords(): string[] {
  * files, the gates' own names, and every protected variable (a literal prefix of each glob).
  */
 export function prefilterNames(protectedVariables: readonly string[] = DEFAULT_POLICY.protectedVariables): string[] {
-  const vars = [...GATE_VARIABLES, ...protectedVariables, 'PS1', 'PS2', 'PS3', 'PROMPT', 'RPROMPT', 'RPS1'].map((v) => v.split('*')[0])
+  const vars = [...GATE_VARIABLES, ...protectedVariables, ...NAME_TABLES, 'PS1', 'PS2', 'PS3', 'PROMPT', 'RPROMPT', 'RPS1'].map((v) => v.split('*')[0])
     // `ENV` only counts when it is set (it is part of NODE_ENV, RAILS_ENV…); `read ENV` and
     // friends only matter to `sh -i`, which is asked about anyway.
     .map((v) => (v === 'ENV' ? 'ENV=' : v))

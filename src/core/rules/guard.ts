@@ -42,7 +42,16 @@ export const GATE_VARIABLES: readonly string[] = [
   'zshaddhistory_functions',
   'functions',
   'ELECTRON_RUN_AS_NODE',
+  // bash's command hash table and alias table as arrays: `BASH_CMDS[ls]=/bin/rm`.
+  'BASH_CMDS',
+  'BASH_ALIASES',
 ];
+
+/**
+ * zsh's tables of what a command name runs (`commands[ls]=/bin/rm`, `aliases[ls]='rm -rf x'`):
+ * protected when an element is set (a plain variable of the same name in bash is not special).
+ */
+export const NAME_TABLES: readonly string[] = ['commands', 'aliases', 'galiases', 'saliases'];
 
 /** Prompt strings: protected when the new value runs code (a substitution). */
 const PROMPT_VARS = /^(?:PS1|PS2|PS3|PROMPT|PROMPT2|PROMPT3|RPROMPT|RPS1|RPROMPT2|RPS2)$/;
@@ -68,6 +77,7 @@ function matcherFor(list: readonly string[]): Matcher {
 /** Whether the variable `name` (an array element counts as its array) is protected. */
 export function isProtectedVariable(name: string, policyList: readonly string[] = DEFAULT_POLICY.protectedVariables, value?: string, raw?: string): boolean {
   const base = name.replace(/\[.*$/s, '').replace(/\+$/, '');
+  if (NAME_TABLES.includes(base) && name.includes('[')) return true;
   if (PROMPT_VARS.test(base)) return value === undefined || PROMPT_VALUE_CODE.test(value) || value.includes(DYN);
   if (!matcherFor(policyList)(base)) return false;
   // A search path extended at its end keeps what comes first (TwoKey's shims among it).
@@ -219,6 +229,13 @@ function hookHits(c: SimpleCommand): RuleHit[] {
       return vs.length && !vs.every((v) => v === '-p' || v === '-m') ? removes('switches off a builtin or function the TwoKey shell gate may run') : [];
     case 'enable':
       if (vs.some((v) => /^-[a-z]*[nfd]/.test(v))) return removes('switches a shell builtin off or replaces it, which the TwoKey shell gate may run');
+      return [];
+    case 'hash':
+      // bash `hash -p /bin/rm ls`, zsh `hash ls=/bin/rm`: from now on a harmless-looking name
+      // runs another program (zsh `hash -d name=dir` names a folder, which is harmless).
+      if (vs.some((v) => /^-[a-zA-Z]*p/.test(v)) || (!vs.some((v) => /^-[a-zA-Z]*d/.test(v)) && vs.some((v) => !v.startsWith('-') && v.includes('=')))) {
+        return removes('makes a command name run another program for the rest of this terminal, where a later line that looks harmless runs it');
+      }
       return [];
     case 'add-zsh-hook':
       if (vs.some((v) => v === '-d' || v === '-D' || /^-[a-zA-Z]*[dD]/.test(v))) return removes('removes a zsh hook; TwoKey checks commands from its preexec hook');

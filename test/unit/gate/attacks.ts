@@ -96,8 +96,19 @@ export const ATTACKS: Record<string, string[]> = {
     'fish x.fish',
     'csh x.csh',
   ],
+  'a command name that runs another program from now on (hash tables, alias tables)': [
+    'hash -p /bin/rm ls',
+    'hash -p /bin/rm ls; ls -rf data',
+    'hash ls=/bin/rm',
+    'BASH_CMDS[ls]=/bin/rm',
+    'BASH_CMDS+=([ls]=/bin/rm)',
+    'declare -A BASH_CMDS=([ls]=/bin/rm)',
+    "BASH_ALIASES[ls]='rm -rf data'",
+    'commands[ls]=/bin/rm',
+    "aliases[ls]='rm -rf data'",
+    "galiases[G]='| sh'",
+  ],
 };
-
 
 /** Every attack line. */
 export const ATTACK_LINES: string[] = Object.values(ATTACKS).flat();
