@@ -63,7 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<TwoKey
   context.subscriptions.push(protection);
   const previews = registerPreviewProvider(context);
   void openWalkthroughOnFirstRun(context);
-  const approvals = new ApprovalPrompt(() => settings.decisionTimeoutSeconds * 1000, previews, (n) => pendingCount.fire(n));
+  const approvals = new ApprovalPrompt(() => settings.decisionTimeoutSeconds * 1000, previews, (n) => pendingCount.fire(n), () => settings.previewTimeLimitSeconds * 1000);
   const decisions = new DecisionService(() => engine, approvals, () => audit, (msg) => log.warn(msg), protection);
 
   const socketPath = socketPathFor(stateDir);

@@ -15,6 +15,11 @@ export class Settings {
     const v = this.cfg.get<number>('decisionTimeoutSeconds', 120);
     return Number.isFinite(v) && v >= 5 ? v : 120;
   }
+  /** How long the approval panel counts what would be lost (seconds, 1–60). */
+  get previewTimeLimitSeconds(): number {
+    const v = this.cfg.get<number>('preview.timeLimitSeconds', 3);
+    return Number.isFinite(v) ? Math.min(60, Math.max(1, v)) : 3;
+  }
   get gateEnabled(): boolean {
     return this.cfg.get<boolean>('gate.enabled', true);
   }

@@ -44,6 +44,8 @@ export class ApprovalPrompt {
     private readonly previews?: PreviewService,
     /** Told how many requests wait for a person (the badge shows it). */
     private readonly onPending: (n: number) => void = () => undefined,
+    /** How long a preview may count before it shows what it has (ms). */
+    private readonly previewLimitMs: () => number = () => 3000,
   ) {}
 
   /** Number of requests waiting for a person, including the one on screen. */
@@ -105,7 +107,7 @@ export class ApprovalPrompt {
         confirm: v.typedConfirmation ? confirmWord(v) : undefined,
       };
       this.previews.show(requestId, facts, root);
-      const computing = computePreview(v, { command: req.command, cwd: req.cwd, workspaceRoot: root, env: req.env }, { timeLimitMs: 3000 })
+      const computing = computePreview(v, { command: req.command, cwd: req.cwd, workspaceRoot: root, env: req.env }, { timeLimitMs: this.previewLimitMs() })
         .then((p) => {
           this.previews?.set(requestId, p);
           return p;

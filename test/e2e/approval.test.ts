@@ -86,7 +86,7 @@ for (const version of VERSIONS) {
       git('config', 'filter.slow.clean', `[ -e '${slowGit}' ] && sleep 60; cat`);
       git('add', 'slow1');
       git('commit', '-q', '-m', 'a file read through a filter');
-      ({ server, browser, page } = await openPackaged(version, ws, { machineSettings: { 'twokey.decisionTimeoutSeconds': DEADLINE_SECONDS } }));
+      ({ server, browser, page } = await openPackaged(version, ws, { machineSettings: { 'twokey.decisionTimeoutSeconds': DEADLINE_SECONDS, 'twokey.preview.timeLimitSeconds': 20 } }));
       await statusBadge(page);
       await newTerminal(page);
     });
