@@ -101,8 +101,11 @@ export function plannedEntries(agent: Agent, command: string): Planned[] {
     case 'gemini':
       // No matcher: MCP tools carry their server's own names, and the hook filters by itself.
       return [{ event: ['hooks', 'BeforeTool'], entry: { hooks: [{ type: 'command', name: 'twokey', command, timeout: t * 1000 }] } }];
-    case 'copilot-cli':
-      return [{ event: ['hooks', 'preToolUse'], entry: { type: 'command', bash: command, timeoutSec: t } }];
+    case 'copilot-cli': {
+      // On Windows Copilot CLI runs the `powershell` command: the PowerShell launcher beside the .cmd one.
+      const ps = powershellCommand(command, agent);
+      return [{ event: ['hooks', 'preToolUse'], entry: { type: 'command', bash: command, ...(ps ? { powershell: ps } : {}), timeoutSec: t } }];
+    }
     case 'windsurf':
       return ['pre_run_command', 'pre_read_code', 'pre_write_code', 'pre_mcp_tool_use'].map((ev) => ({ event: ['hooks', ev], entry: { command, show_output: true } }));
     case 'cline':
@@ -111,6 +114,17 @@ export function plannedEntries(agent: Agent, command: string): Planned[] {
 }
 
 const CODEX_MATCHER = 'Bash|apply_patch|Edit|Write|mcp__.*';
+
+/**
+ * The PowerShell form of a hook command that runs the Windows launcher (`"…\twokey-hook.cmd"
+ * hook AGENT`): the `.ps1` launcher written beside it (launcher.ts). Undefined for any other
+ * command (a POSIX launcher, direct Node paths).
+ */
+export function powershellCommand(command: string, agent: Agent): string | undefined {
+  const m = /^"([^"]+)\.cmd" hook [\w-]+$/i.exec(command);
+  if (!m) return undefined;
+  return `& '${(m[1] + '.ps1').replace(/'/g, "''")}' hook ${agent}`;
+}
 
 /** Cline's hook file: a script that runs TwoKey's hook with the same stdin. */
 export function clineScript(command: string): string {
@@ -125,7 +139,7 @@ export function entryHash(entry: unknown): string {
 function isOurs(entry: unknown, agent: Agent): boolean {
   if (!entry || typeof entry !== 'object') return false;
   const e = entry as Record<string, unknown>;
-  if (isTwoKeyCommand(e.command, agent) || isTwoKeyCommand(e.bash, agent)) return true;
+  if (isTwoKeyCommand(e.command, agent) || isTwoKeyCommand(e.bash, agent) || isTwoKeyCommand(e.powershell, agent)) return true;
   return Array.isArray(e.hooks) && e.hooks.length > 0 && e.hooks.every((h) => isTwoKeyCommand((h as Record<string, unknown>)?.command, agent));
 }
 

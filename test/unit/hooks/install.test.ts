@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
 import type { Agent } from '../../../src/core/hooks/types';
-import { hookCommandLine, isTwoKeyCommand, missingPrograms, planInstall } from '../../../src/core/hooks/install';
+import { hookCommandLine, isTwoKeyCommand, missingPrograms, planInstall, plannedEntries, powershellCommand } from '../../../src/core/hooks/install';
 import { applyInstall, applyUninstall, planInstallAll, planUninstallAll, statusAll } from '../../../src/core/hooks/workspaceHooks';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -221,4 +221,20 @@ test('detectAgents finds agents by their programs on PATH, their home folders an
   assert.equal(found[0].evidence, path.join(bin, 'codex'));
   assert.equal(found[1].evidence, '~/.gemini');
   assert.match(found[2].evidence, /saoudrizwan\.claude-dev-3\.36\.0/);
+});
+
+test('Copilot CLI on Windows gets the PowerShell launcher in its powershell field; elsewhere only bash', () => {
+  const launcher = "C:\\Users\\o'brien\\AppData\\Local\\twokey\\bin\\twokey-hook.cmd";
+  const win = hookCommandLine('copilot-cli', { node: 'C:\\node.exe', cli: 'C:\\x\\cli.js', launcher }, 'win32');
+  assert.equal(win, `"${launcher}" hook copilot-cli`);
+  const [entry] = plannedEntries('copilot-cli', win);
+  assert.deepEqual(entry.entry, {
+    type: 'command',
+    bash: win,
+    powershell: "& 'C:\\Users\\o''brien\\AppData\\Local\\twokey\\bin\\twokey-hook.ps1' hook copilot-cli",
+    timeoutSec: 130,
+  });
+  const posix = hookCommandLine('copilot-cli', { node: '/usr/bin/node', cli: '/x/cli.js', launcher: '/home/u/.local/state/twokey/bin/twokey-hook' }, 'linux');
+  assert.equal(plannedEntries('copilot-cli', posix)[0].entry.powershell, undefined);
+  assert.equal(powershellCommand('"C:\\node.exe" "C:\\x\\cli.js" hook copilot-cli', 'copilot-cli'), undefined, 'direct Node paths: no launcher to point at');
 });
