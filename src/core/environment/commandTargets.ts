@@ -23,6 +23,7 @@ import {
   parseFlyApp,
   parseHerokuRemotes,
   parseKube,
+  kubeContext,
   placeIdentities,
   rel,
   workspaceDotenv,
@@ -175,15 +176,7 @@ function kube(ctx: SignalContext, ref: TargetRef): Found[] {
     if (!name) return [];
     how = `current-context in ${rel(ctx, withCurrent!.f)}${explicitConfig ? ` (${ref.via ?? '--kubeconfig'})` : ''}`;
   }
-  let context: { cluster?: string; namespace?: string } | undefined;
-  for (const d of docs) if (!context) context = d.k?.contexts.get(name);
-  let server: string | undefined;
-  if (context?.cluster) for (const d of docs) if (!server) server = d.k?.servers.get(context.cluster);
-  const h = server ? parseServiceUrl(server)?.hosts[0] : undefined;
-  const ids: Identity[] = [{ kind: 'name', value: name }];
-  if (context?.cluster && context.cluster !== name) ids.push({ kind: 'name', value: context.cluster });
-  if (context?.namespace) ids.push({ kind: 'name', value: context.namespace });
-  if (h) ids.push({ kind: 'host', value: h });
+  const { host: h, ids } = kubeContext(docs, name);
   if (h) how += `, server ${h}`;
   else if (contextName && docs.every((d) => !d.k?.contexts.has(name!))) how += ', not in the kubeconfig';
   return [{ name, how, ids }];

@@ -31,7 +31,7 @@ export { fly, parseFlyApp } from './fly';
 export { gcloud, gcloudConfiguration } from './gcloud';
 export { findGitConfig } from './git';
 export { heroku, parseHerokuRemotes } from './heroku';
-export { kubeconfig, parseKube, type KubeSummary } from './kube';
+export { kubeconfig, kubeContext, parseKube, type KubeSummary } from './kube';
 export { parseRailway, railway, railwayLink, type RailwayLink } from './railway';
 export { terraform } from './terraform';
 export { environmentVariables, variableSignal } from './variables';

@@ -33,13 +33,11 @@ export function parseKube(text: string): KubeSummary {
   return out;
 }
 
-export function kubeconfig(ctx: SignalContext): void {
-  const env = ctx.get('KUBECONFIG');
-  const files = env ? env.split(path.delimiter).filter(Boolean).map((f) => path.resolve(ctx.cwd ?? ctx.home, f)) : [path.join(ctx.home, '.kube', 'config')];
-  const docs = files.map((f) => ({ f, k: ctx.files.parsed(f, 'kubeconfig', parseKube) }));
-  const withCurrent = docs.find((d) => d.k?.current);
-  if (!withCurrent?.k?.current) return;
-  const name = withCurrent.k.current;
+/**
+ * A context of the merged kubeconfig files (the first file that names it wins, as kubectl
+ * merges them): its cluster, namespace and API server host, as identities a policy matches.
+ */
+export function kubeContext(docs: ReadonlyArray<{ k?: KubeSummary }>, name: string): { context?: { cluster?: string; namespace?: string }; host?: string; ids: Identity[] } {
   let context: { cluster?: string; namespace?: string } | undefined;
   for (const d of docs) if (!context) context = d.k?.contexts.get(name);
   let server: string | undefined;
@@ -49,6 +47,17 @@ export function kubeconfig(ctx: SignalContext): void {
   if (context?.cluster && context.cluster !== name) ids.push({ kind: 'name', value: context.cluster });
   if (context?.namespace) ids.push({ kind: 'name', value: context.namespace });
   if (host) ids.push({ kind: 'host', value: host });
+  return { context, host, ids };
+}
+
+export function kubeconfig(ctx: SignalContext): void {
+  const env = ctx.get('KUBECONFIG');
+  const files = env ? env.split(path.delimiter).filter(Boolean).map((f) => path.resolve(ctx.cwd ?? ctx.home, f)) : [path.join(ctx.home, '.kube', 'config')];
+  const docs = files.map((f) => ({ f, k: ctx.files.parsed(f, 'kubeconfig', parseKube) }));
+  const withCurrent = docs.find((d) => d.k?.current);
+  if (!withCurrent?.k?.current) return;
+  const name = withCurrent.k.current;
+  const { context, host, ids } = kubeContext(docs, name);
   const detail = [context?.cluster && `cluster ${context.cluster}`, context?.namespace && `namespace ${context.namespace}`, host && `server ${host}`].filter(Boolean).join(', ');
   addSignal(ctx, { signal: 'kubeconfig:current-context', value: name, source: withCurrent.f, identities: ids, detail: detail || undefined });
 }
