@@ -123,7 +123,8 @@ const CODEX_MATCHER = 'Bash|apply_patch|Edit|Write|mcp__.*';
 export function powershellCommand(command: string, agent: Agent): string | undefined {
   const m = /^"([^"]+)\.cmd" hook [\w-]+$/i.exec(command);
   if (!m) return undefined;
-  return `& '${(m[1] + '.ps1').replace(/'/g, "''")}' hook ${agent}`;
+  // Its own process with -ExecutionPolicy Bypass: `& script.ps1` fails where scripts are restricted (Windows' default).
+  return `powershell -NoProfile -ExecutionPolicy Bypass -File '${(m[1] + '.ps1').replace(/'/g, "''")}' hook ${agent}`;
 }
 
 /** Cline's hook file: a script that runs TwoKey's hook with the same stdin. */

@@ -231,7 +231,7 @@ test('Copilot CLI on Windows gets the PowerShell launcher in its powershell fiel
   assert.deepEqual(entry.entry, {
     type: 'command',
     bash: win,
-    powershell: "& 'C:\\Users\\o''brien\\AppData\\Local\\twokey\\bin\\twokey-hook.ps1' hook copilot-cli",
+    powershell: "powershell -NoProfile -ExecutionPolicy Bypass -File 'C:\\Users\\o''brien\\AppData\\Local\\twokey\\bin\\twokey-hook.ps1' hook copilot-cli",
     timeoutSec: 130,
   });
   const posix = hookCommandLine('copilot-cli', { node: '/usr/bin/node', cli: '/x/cli.js', launcher: '/home/u/.local/state/twokey/bin/twokey-hook' }, 'linux');
